@@ -1,0 +1,127 @@
+# bpfhost build. Plain GNU make; see README.md.
+#
+#   make                 library (static + shared), CLI, conformance plugin
+#   make check           build and run every test tier (tests/run.sh)
+#   make check SANITIZE=address,undefined    same, sanitized, in build/san
+#   make bench           benchmarks (medians of several runs)
+#   make demo            the main job on an embedded default
+#   make fuzz            build libFuzzer targets (clang) in build/fuzz
+#   make format / format-check
+#   make CC=clang BUILD=build/clang   another compiler in its own folder
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+BUILD ?= build/san
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+# Interpreter dispatch: computed goto (default) or portable switch.
+DISPATCH ?= goto
+
+OPT ?= -O2
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+BASE_CFLAGS := -std=gnu11 $(OPT) -g $(WARNINGS) -fPIC -fvisibility=hidden \
+	-D_GNU_SOURCE -Iinclude -Isrc $(SAN_FLAGS)
+ifeq ($(DISPATCH),switch)
+BASE_CFLAGS += -DBH_DISPATCH_SWITCH
+endif
+ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+LDLIBS := -lpthread -lm
+
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
+CLI_SRCS := $(sort $(wildcard tools/bpfhost/*.c))
+PLUGIN_SRCS := $(sort $(wildcard tools/bpf_conformance_plugin/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c tests/lib/*.c))
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_OBJS := $(call obj,$(LIB_SRCS))
+CLI_OBJS := $(call obj,$(CLI_SRCS))
+PLUGIN_OBJS := $(call obj,$(PLUGIN_SRCS))
+TEST_OBJS := $(call obj,$(TEST_SRCS))
+BENCH_OBJS := $(call obj,$(BENCH_SRCS))
+
+LIB_A := $(BUILD)/libbpfhost.a
+LIB_SO := $(BUILD)/libbpfhost.so
+CLI := $(BUILD)/bpfhost
+PLUGIN := $(BUILD)/bpf_conformance_plugin
+UNIT := $(BUILD)/tests/unit_tests
+BENCH := $(BUILD)/bench/bench
+
+.PHONY: all check bench demo fuzz format format-check clean deps tests
+all: $(LIB_A) $(LIB_SO) $(CLI) $(PLUGIN)
+
+# Rebuild everything when the compiler or flags change.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)
+$(shell mkdir -p $(BUILD) && { [ "`cat $(FLAGS_STAMP) 2>/dev/null`" = "$(FLAGS_NOW)" ] || echo "$(FLAGS_NOW)" > $(FLAGS_STAMP); })
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) src/libbpfhost.map
+	$(CC) -shared -Wl,-soname,libbpfhost.so.0 -Wl,--version-script=src/libbpfhost.map \
+		$(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
+
+$(CLI): $(CLI_OBJS) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB_A) $(LDLIBS)
+
+$(PLUGIN): $(PLUGIN_OBJS) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(PLUGIN_OBJS) $(LIB_A) $(LDLIBS)
+
+$(UNIT): $(TEST_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB_A) $(LDLIBS)
+
+$(BENCH): $(BENCH_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB_A) $(LDLIBS)
+
+tests: all $(UNIT)
+
+check: tests
+	@BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash tests/run.sh
+
+bench: $(BENCH)
+	$(BENCH)
+
+demo: all
+	@bash examples/demo.sh $(BUILD)
+
+# libFuzzer targets need clang; they link the library sources directly.
+FUZZ_DIR := build/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CC ?= clang
+fuzz: $(FUZZ_TARGETS)
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.def include/bpfhost/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES) && echo "format-check: ok"
+
+deps:
+	bash scripts/install-deps.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
