@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* Declare and zero an options struct, setting its size field. */
-#define BPFHOST_OPTS_INIT(TYPE, NAME, ...)                                                         \
+#define BPFHOST_OPTS_INIT(TYPE, NAME, ...) \
 	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 
 /* One eBPF instruction slot; same layout as struct bpf_insn of <linux/bpf.h>. */

@@ -124,7 +124,8 @@ bool bh_opts_valid(const void *opts, size_t known_sz, const char *type_name, str
 	for (i = known_sz; i < sz; i++) {
 		if (p[i]) {
 			bh_logf(log,
-				"struct %s: byte %zu is set but this library knows only %zu bytes\n",
+				"struct %s: byte %zu is set but this library knows only %zu "
+				"bytes\n",
 				type_name, i, known_sz);
 			return false;
 		}

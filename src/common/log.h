@@ -21,7 +21,10 @@ struct bh_log {
 	bool oom;
 };
 
-#define BH_LOG_INIT { 0 }
+#define BH_LOG_INIT \
+	{           \
+		0   \
+	}
 
 /* Append formatted text; a NULL log discards. */
 __attribute__((format(printf, 2, 3))) void bh_logf(struct bh_log *log, const char *fmt, ...);
@@ -39,11 +42,11 @@ const char *bh_log_text(const struct bh_log *log);
 void bh_log_free(struct bh_log *log);
 
 /* Print through the process print callback. */
-__attribute__((format(printf, 2, 3))) void bh_pr(enum bpfhost_print_level level,
-						 const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void bh_pr(enum bpfhost_print_level level, const char *fmt,
+						 ...);
 
 /* Size field of a public options struct: fields beyond it read as zero. */
-#define BH_OPTS_HAS(opts, field)                                                                   \
+#define BH_OPTS_HAS(opts, field) \
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 #define BH_OPTS_GET(opts, field, def) (BH_OPTS_HAS(opts, field) ? (opts)->field : (def))
 /* Reject opts whose size field is 0 or whose unknown tail is not zero. */

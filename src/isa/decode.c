@@ -16,7 +16,7 @@
 #include "isa/isa.h"
 
 const struct bh_opinfo bh_opinfo[BH_OP__COUNT] = {
-#define X(NAME, CODE, SEL, SELVAL, FMT, ASM, OPSTR)                                                \
+#define X(NAME, CODE, SEL, SELVAL, FMT, ASM, OPSTR) \
 	[BH_OP_##NAME] = { #NAME, ASM, OPSTR, SELVAL, CODE, BH_SEL_##SEL, BH_FMT_##FMT },
 #include "isa/opcodes.def"
 #undef X
@@ -254,14 +254,15 @@ static int check_lddw(const struct bpfhost_insn *insns, size_t cnt, size_t i, en
 	const struct bpfhost_insn *hi;
 
 	if (i + 1 >= cnt) {
-		bh_logf(log, "insn %zu: lddw is incomplete: the program ends after its first slot\n",
-			i);
+		bh_logf(log,
+			"insn %zu: lddw is incomplete: the program ends after its first slot\n", i);
 		return -EINVAL;
 	}
 	hi = &insns[i + 1];
 	if (hi->code || hi->dst_reg || hi->src_reg || hi->off) {
 		bh_logf(log,
-			"insn %zu: second slot of lddw at insn %zu must have code, dst, src and off "
+			"insn %zu: second slot of lddw at insn %zu must have code, dst, src and "
+			"off "
 			"zero (code 0x%02x, dst %u, src %u, off %d)\n",
 			i + 1, i, hi->code, hi->dst_reg, hi->src_reg, hi->off);
 		return -EINVAL;
@@ -343,13 +344,16 @@ int bh_validate(const struct bpfhost_insn *insns, size_t cnt, uint32_t limit, in
 		    bh_opinfo[op].fmt != BH_FMT_CALL_LOCAL)
 			continue;
 		if (t < 0 || t >= (int64_t)cnt) {
-			bh_logf(log, "insn %zu: %s target %lld is outside the program [0, %zu)\n", i,
-				op == BH_OP_CALL_LOCAL ? "call local" : "jump", (long long)t, cnt);
+			bh_logf(log, "insn %zu: %s target %lld is outside the program [0, %zu)\n",
+				i, op == BH_OP_CALL_LOCAL ? "call local" : "jump", (long long)t,
+				cnt);
 			ret = -EINVAL;
 			goto out;
 		}
 		if (second[t]) {
-			bh_logf(log, "insn %zu: %s target %lld is the second slot of lddw at insn %lld\n",
+			bh_logf(log,
+				"insn %zu: %s target %lld is the second slot of lddw at insn "
+				"%lld\n",
 				i, op == BH_OP_CALL_LOCAL ? "call local" : "jump", (long long)t,
 				(long long)t - 1);
 			ret = -EINVAL;
@@ -377,8 +381,7 @@ int bpfhost_insns_validate(const struct bpfhost_insn *insns, size_t insn_cnt,
 		ret = -EINVAL;
 	else
 		ret = bh_validate(insns, insn_cnt, BH_OPTS_GET(opts, insn_limit, 0), NULL, &log);
-	lret = bh_log_finish(&log, BH_OPTS_GET(opts, log_buf, NULL),
-			     BH_OPTS_GET(opts, log_size, 0),
+	lret = bh_log_finish(&log, BH_OPTS_GET(opts, log_buf, NULL), BH_OPTS_GET(opts, log_size, 0),
 			     BH_OPTS_HAS(opts, log_true_size) ? &opts->log_true_size : NULL,
 			     BPFHOST_WARN);
 	return ret ? ret : lret;

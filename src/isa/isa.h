@@ -32,26 +32,26 @@ enum bh_sel {
 };
 
 enum bh_fmt {
-	BH_FMT_ALU_K,      /* dst op= imm */
-	BH_FMT_ALU_X,      /* dst op= src (movsx: width in off) */
-	BH_FMT_NEG,        /* dst = -dst */
-	BH_FMT_END,        /* byte swap of dst, width in imm */
-	BH_FMT_JA,         /* goto pc + off */
-	BH_FMT_JA32,       /* goto pc + imm */
-	BH_FMT_JMP_K,      /* if dst op imm goto pc + off */
-	BH_FMT_JMP_X,      /* if dst op src goto pc + off */
-	BH_FMT_CALL,       /* helper call, id in imm */
+	BH_FMT_ALU_K,	   /* dst op= imm */
+	BH_FMT_ALU_X,	   /* dst op= src (movsx: width in off) */
+	BH_FMT_NEG,	   /* dst = -dst */
+	BH_FMT_END,	   /* byte swap of dst, width in imm */
+	BH_FMT_JA,	   /* goto pc + off */
+	BH_FMT_JA32,	   /* goto pc + imm */
+	BH_FMT_JMP_K,	   /* if dst op imm goto pc + off */
+	BH_FMT_JMP_X,	   /* if dst op src goto pc + off */
+	BH_FMT_CALL,	   /* helper call, id in imm */
 	BH_FMT_CALL_LOCAL, /* bpf-to-bpf call, pc-relative target in imm */
 	BH_FMT_CALL_KFUNC, /* runtime function (kfunc), BTF id in imm */
-	BH_FMT_CALLX,      /* call helper whose id is in dst */
+	BH_FMT_CALLX,	   /* call helper whose id is in dst */
 	BH_FMT_EXIT,
-	BH_FMT_LDDW,       /* two slots: dst = imm64 (or pseudo source in src) */
-	BH_FMT_LDABS,      /* legacy r0 = packet[imm] */
-	BH_FMT_LDIND,      /* legacy r0 = packet[src + imm] */
-	BH_FMT_LDX,        /* dst = *(size *)(src + off) */
-	BH_FMT_ST,         /* *(size *)(dst + off) = imm */
-	BH_FMT_STX,        /* *(size *)(dst + off) = src */
-	BH_FMT_ATOMIC,     /* atomic op on *(size *)(dst + off) with src */
+	BH_FMT_LDDW,   /* two slots: dst = imm64 (or pseudo source in src) */
+	BH_FMT_LDABS,  /* legacy r0 = packet[imm] */
+	BH_FMT_LDIND,  /* legacy r0 = packet[src + imm] */
+	BH_FMT_LDX,    /* dst = *(size *)(src + off) */
+	BH_FMT_ST,     /* *(size *)(dst + off) = imm */
+	BH_FMT_STX,    /* *(size *)(dst + off) = src */
+	BH_FMT_ATOMIC, /* atomic op on *(size *)(dst + off) with src */
 };
 
 struct bh_opinfo {

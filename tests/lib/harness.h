@@ -30,63 +30,63 @@ const char *bh_test_build_dir(void);
 /* Read a whole file; returns malloc'ed NUL-terminated buffer or NULL. */
 char *bh_test_read_file(const char *path, size_t *len);
 
-#define TEST(NAME)                                                                                 \
-	static void test_##NAME(void);                                                             \
-	static struct bh_test test_rec_##NAME = { #NAME, test_##NAME, NULL };                      \
-	__attribute__((constructor)) static void test_reg_##NAME(void)                             \
-	{                                                                                          \
-		bh_test_register(&test_rec_##NAME);                                                \
-	}                                                                                          \
+#define TEST(NAME)                                                            \
+	static void test_##NAME(void);                                        \
+	static struct bh_test test_rec_##NAME = { #NAME, test_##NAME, NULL }; \
+	__attribute__((constructor)) static void test_reg_##NAME(void)        \
+	{                                                                     \
+		bh_test_register(&test_rec_##NAME);                           \
+	}                                                                     \
 	static void test_##NAME(void)
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			bh_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                      \
+#define CHECK(cond)                                                           \
+	do {                                                                  \
+		if (!(cond))                                                  \
+			bh_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
 	} while (0)
 
-#define CHECK_MSG(cond, ...)                                                                       \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			bh_test_fail(__FILE__, __LINE__, __VA_ARGS__);                             \
+#define CHECK_MSG(cond, ...)                                           \
+	do {                                                           \
+		if (!(cond))                                           \
+			bh_test_fail(__FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                             \
-	do {                                                                                       \
-		long long va_ = (long long)(a), vb_ = (long long)(b);                              \
-		if (va_ != vb_)                                                                    \
-			bh_test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, va_,    \
-				     vb_);                                                         \
+#define CHECK_EQ(a, b)                                                                          \
+	do {                                                                                    \
+		long long va_ = (long long)(a), vb_ = (long long)(b);                           \
+		if (va_ != vb_)                                                                 \
+			bh_test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, va_, \
+				     vb_);                                                      \
 	} while (0)
 
-#define CHECK_U64(a, b)                                                                            \
-	do {                                                                                       \
-		uint64_t va_ = (uint64_t)(a), vb_ = (uint64_t)(b);                                 \
-		if (va_ != vb_)                                                                    \
-			bh_test_fail(__FILE__, __LINE__, "%s == %s: 0x%" PRIx64 " != 0x%" PRIx64,  \
-				     #a, #b, va_, vb_);                                            \
+#define CHECK_U64(a, b)                                                                           \
+	do {                                                                                      \
+		uint64_t va_ = (uint64_t)(a), vb_ = (uint64_t)(b);                                \
+		if (va_ != vb_)                                                                   \
+			bh_test_fail(__FILE__, __LINE__, "%s == %s: 0x%" PRIx64 " != 0x%" PRIx64, \
+				     #a, #b, va_, vb_);                                           \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                            \
-	do {                                                                                       \
-		const char *sa_ = (a), *sb_ = (b);                                                 \
-		if (!sa_ || !sb_ || strcmp(sa_, sb_))                                              \
-			bh_test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,     \
-				     sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                  \
+#define CHECK_STR(a, b)                                                                        \
+	do {                                                                                   \
+		const char *sa_ = (a), *sb_ = (b);                                             \
+		if (!sa_ || !sb_ || strcmp(sa_, sb_))                                          \
+			bh_test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b, \
+				     sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");              \
 	} while (0)
 
-#define CHECK_CONTAINS(hay, needle)                                                                \
-	do {                                                                                       \
-		const char *h_ = (hay), *n_ = (needle);                                            \
-		if (!h_ || !strstr(h_, n_))                                                        \
-			bh_test_fail(__FILE__, __LINE__, "\"%s\" does not contain \"%s\"",         \
-				     h_ ? h_ : "(null)", n_);                                      \
+#define CHECK_CONTAINS(hay, needle)                                                        \
+	do {                                                                               \
+		const char *h_ = (hay), *n_ = (needle);                                    \
+		if (!h_ || !strstr(h_, n_))                                                \
+			bh_test_fail(__FILE__, __LINE__, "\"%s\" does not contain \"%s\"", \
+				     h_ ? h_ : "(null)", n_);                              \
 	} while (0)
 
-#define SKIP(...)                                                                                  \
-	do {                                                                                       \
-		bh_test_skip(__VA_ARGS__);                                                         \
-		return;                                                                            \
+#define SKIP(...)                          \
+	do {                               \
+		bh_test_skip(__VA_ARGS__); \
+		return;                    \
 	} while (0)
 
 #endif /* BH_TESTS_HARNESS_H */

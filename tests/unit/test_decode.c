@@ -6,7 +6,9 @@
 #include "isa/isa.h"
 #include "../lib/harness.h"
 
-#define INSN(c, d, s, o, i) ((struct bpfhost_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i)     \
+	((struct bpfhost_insn){ \
+		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 #define EXIT_INSN INSN(0x95, 0, 0, 0, 0)
 
 static int validate(const struct bpfhost_insn *p, size_t n, char *log, size_t logsz)
@@ -66,17 +68,47 @@ TEST(validate_refusals_name_insn_and_rule)
 		int err;
 		const char *msg;
 	} cases[] = {
-		{ { INSN(0xff, 0, 0, 0, 0), EXIT_INSN }, 2, -EINVAL, "insn 0: unknown opcode 0xff" },
-		{ { INSN(0x07, 0, 0, 1, 1), EXIT_INSN }, 2, -EINVAL, "insn 0: add (0x07): off must be 0, got 1" },
-		{ { INSN(0x37, 0, 0, 2, 1), EXIT_INSN }, 2, -EINVAL, "insn 0: opcode 0x37: off 2 selects no operation" },
-		{ { INSN(0xb7, 10, 0, 0, 1), EXIT_INSN }, 2, -EINVAL, "r10 is the read-only frame pointer" },
+		{ { INSN(0xff, 0, 0, 0, 0), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "insn 0: unknown opcode 0xff" },
+		{ { INSN(0x07, 0, 0, 1, 1), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "insn 0: add (0x07): off must be 0, got 1" },
+		{ { INSN(0x37, 0, 0, 2, 1), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "insn 0: opcode 0x37: off 2 selects no operation" },
+		{ { INSN(0xb7, 10, 0, 0, 1), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "r10 is the read-only frame pointer" },
 		{ { INSN(0xbf, 0, 11, 0, 0), EXIT_INSN }, 2, -EINVAL, "invalid src register r11" },
-		{ { INSN(0x05, 0, 0, 5, 0), EXIT_INSN }, 2, -EINVAL, "insn 0: jump target 6 is outside the program [0, 2)" },
-		{ { INSN(0x05, 0, 0, 1, 0), INSN(0x18, 0, 0, 0, 1), INSN(0, 0, 0, 0, 0) }, 3, -EINVAL, "target 2 is the second slot of lddw at insn 1" },
-		{ { INSN(0xb7, 0, 0, 0, 0), INSN(0x18, 0, 0, 0, 1) }, 2, -EINVAL, "lddw is incomplete" },
-		{ { INSN(0x18, 0, 0, 0, 1), INSN(0x18, 0, 0, 0, 0), EXIT_INSN }, 3, -EINVAL, "second slot of lddw at insn 0 must have code" },
-		{ { INSN(0xb7, 0, 0, 0, 0) }, 1, -EINVAL, "must end with exit or an unconditional jump" },
-		{ { INSN(0x85, 0, 1, 0, 7), EXIT_INSN }, 2, -EINVAL, "call local target 8 is outside" },
+		{ { INSN(0x05, 0, 0, 5, 0), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "insn 0: jump target 6 is outside the program [0, 2)" },
+		{ { INSN(0x05, 0, 0, 1, 0), INSN(0x18, 0, 0, 0, 1), INSN(0, 0, 0, 0, 0) },
+		  3,
+		  -EINVAL,
+		  "target 2 is the second slot of lddw at insn 1" },
+		{ { INSN(0xb7, 0, 0, 0, 0), INSN(0x18, 0, 0, 0, 1) },
+		  2,
+		  -EINVAL,
+		  "lddw is incomplete" },
+		{ { INSN(0x18, 0, 0, 0, 1), INSN(0x18, 0, 0, 0, 0), EXIT_INSN },
+		  3,
+		  -EINVAL,
+		  "second slot of lddw at insn 0 must have code" },
+		{ { INSN(0xb7, 0, 0, 0, 0) },
+		  1,
+		  -EINVAL,
+		  "must end with exit or an unconditional jump" },
+		{ { INSN(0x85, 0, 1, 0, 7), EXIT_INSN },
+		  2,
+		  -EINVAL,
+		  "call local target 8 is outside" },
 		{ { INSN(0x95, 1, 0, 0, 0) }, 1, -EINVAL, "exit (0x95): dst must be 0" },
 	};
 	size_t i;
