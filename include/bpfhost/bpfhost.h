@@ -10,6 +10,7 @@
 #define BPFHOST_BPFHOST_H
 
 #include <bpfhost/isa.h>
+#include <bpfhost/extension.h>
 
 #define BPFHOST_VERSION_MAJOR 0
 #define BPFHOST_VERSION_MINOR 1
@@ -51,6 +52,108 @@ enum bpfhost_map_type {
 
 /* Library version as "MAJOR.MINOR". */
 BPFHOST_API const char *bpfhost_version(void);
+
+/*
+ * ---- runtime instances ----
+ *
+ * A struct bpfhost is one runtime: its registered extensions, program
+ * types, hooks and the objects loaded into it. Several can live in one
+ * process. Programs, maps and links are addressed by small integer file
+ * descriptors of bpfhost's own (NOT kernel fds; they are unique across all
+ * instances of the process, so the fd-based calls below need no instance
+ * argument, as in libbpf). bpfhost_close() releases one.
+ */
+struct bpfhost;
+
+/* trace_printk/trace_vprintk output sink; default: stderr, "NAME: text" */
+typedef void (*bpfhost_trace_fn_t)(void *ctx, const char *prog_name, const char *text);
+
+struct bpfhost_opts {
+	size_t sz;
+	/* messages of this instance (NULL: the process-wide bpfhost_set_print) */
+	bpfhost_print_fn_t print;
+	bpfhost_trace_fn_t trace;
+	void *trace_ctx;
+	uint32_t flags; /* reserved, must be 0 */
+};
+
+BPFHOST_API struct bpfhost *bpfhost__new(const struct bpfhost_opts *opts);
+/* Unregisters every extension (with rundown) and closes what it owns. */
+BPFHOST_API void bpfhost__free(struct bpfhost *rt);
+
+BPFHOST_API int bpfhost_close(int fd);
+
+/* ---- maps ---- */
+struct bpfhost_map_create_opts {
+	size_t sz;
+	uint32_t map_flags;   /* BPFHOST_F_* */
+	int inner_map_fd;     /* map-in-map: template of the inner maps */
+	const char *pin_path; /* file-backed shared region: create or attach */
+	char *log_buf;
+	size_t log_size;
+	size_t log_true_size;
+};
+BPFHOST_API int bpfhost_map_create(struct bpfhost *rt, enum bpfhost_map_type type, const char *name,
+				   uint32_t key_size, uint32_t value_size, uint32_t max_entries,
+				   struct bpfhost_map_create_opts *opts);
+BPFHOST_API int bpfhost_map_lookup_elem(int fd, const void *key, void *value);
+BPFHOST_API int bpfhost_map_lookup_elem_flags(int fd, const void *key, void *value, uint64_t flags);
+BPFHOST_API int bpfhost_map_update_elem(int fd, const void *key, const void *value, uint64_t flags);
+BPFHOST_API int bpfhost_map_delete_elem(int fd, const void *key);
+BPFHOST_API int bpfhost_map_lookup_and_delete_elem(int fd, const void *key, void *value);
+BPFHOST_API int bpfhost_map_get_next_key(int fd, const void *key, void *next_key);
+
+/* ---- programs ---- */
+struct bpfhost_prog_load_opts {
+	size_t sz;
+	/* skip verification: only for trusted code; logged loudly */
+	uint32_t trusted;
+	uint32_t insn_limit;
+	enum bpfhost_engine engine;
+	uint32_t log_level;
+	char *log_buf;
+	size_t log_size;
+	size_t log_true_size;
+};
+/*
+ * Load raw instructions as a program of the named program type. lddw with
+ * src=1 (BPF_PSEUDO_MAP_FD) / src=2 (BPF_PSEUDO_MAP_VALUE) take bpfhost map
+ * fds. Returns a program fd or a negative errno.
+ */
+BPFHOST_API int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *name,
+				  const struct bpfhost_insn *insns, size_t insn_cnt,
+				  struct bpfhost_prog_load_opts *opts);
+
+struct bpfhost_test_run_opts {
+	size_t sz;
+	const void *data_in;
+	void *data_out;
+	uint32_t data_size_in;
+	uint32_t data_size_out; /* in: capacity; out: bytes written */
+	const void *ctx_in;
+	void *ctx_out;
+	uint32_t ctx_size_in;
+	uint32_t ctx_size_out; /* in: capacity; out: bytes written */
+	const void *priv_in;   /* private context state (struct bpfhost_test_ctx) */
+	uint32_t priv_size_in;
+	uint32_t flags;
+	int repeat;	   /* runs; 0 means 1 */
+	uint32_t duration; /* out: average ns per run */
+	uint64_t retval;   /* out: r0 of the last run */
+};
+BPFHOST_API int bpfhost_prog_test_run_opts(int prog_fd, struct bpfhost_test_run_opts *opts);
+
+/* ---- links ---- */
+struct bpfhost_hook;
+struct bpfhost_link_opts {
+	size_t sz;
+	uint64_t cookie; /* bpf_get_attach_cookie */
+};
+/* Attach a program to a hook; returns a link fd (close it to detach). */
+BPFHOST_API int bpfhost_link_create(int prog_fd, struct bpfhost_hook *hook,
+				    struct bpfhost_link_opts *opts);
+/* Find a hook registered in rt by name (NULL + errno ENOENT). */
+BPFHOST_API struct bpfhost_hook *bpfhost_hook__find(struct bpfhost *rt, const char *name);
 
 #ifdef __cplusplus
 }
