@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared declarations of the bpfhost command-line tool.
+ *
+ * The grammar follows bpftool: `bpfhost [OPTIONS] OBJECT COMMAND ARGS`,
+ * where OBJECT and COMMAND come from per-group tables (struct cmd) and may
+ * be abbreviated to a unique prefix, and ARGS are mostly `keyword VALUE`
+ * pairs. Each command group lives in its own file and exports one do_*()
+ * entry point, listed in main.c. Results go to stdout, as text or (with -j
+ * or -p) JSON through json_wtr; errors go through p_err().
+ */
+#ifndef BPFHOST_CLI_MAIN_H
+#define BPFHOST_CLI_MAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bpfhost/bpfhost.h>
+#include "json.h"
+
+/* ---- global options (main.c) ---- */
+extern const char *bin_name;
+extern bool json_output;
+extern bool pretty_output;
+/* open while json_output is set */
+extern struct json_writer *json_wtr;
+/* -o FILE, for the commands whose table entry allows it; else NULL */
+extern const char *output_path;
+
+/* A command of a group: name (abbreviable) and handler. */
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	/* CMD_* flags: which command-specific options the command takes */
+	unsigned flags;
+};
+#define CMD_OUTPUT 0x1 /* accepts -o FILE */
+
+/*
+ * Run the command named by argv[0] from cmds (a NULL-terminated table);
+ * group names the table in messages ("" for the top level). With no
+ * arguments, help() runs. Returns the handler's result: 0 or -1.
+ */
+int cmd_select(const struct cmd *cmds, const char *group, int argc, char **argv,
+	       int (*help)(int argc, char **argv));
+
+/* ---- messages (common.c) ---- */
+/* "Error: ..." on stderr, or {"error": "..."} on stdout in JSON mode. */
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * An error with a library log: a one-line log becomes the message itself
+ * (after prefix), a longer one follows the summary line.
+ */
+void p_err_log(const char *prefix, const char *log, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Informational text on stderr (never in JSON). */
+void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- arguments (common.c) ---- */
+/* Is arg a (non-empty) prefix of word? */
+bool is_prefix(const char *arg, const char *word);
+/*
+ * Index of the word in words (NULL-terminated) that arg names exactly or as
+ * a unique prefix; else p_err() naming arg as `what` and -1.
+ */
+int match_word(const char *arg, const char *const *words, const char *what);
+/* Parse a decimal or 0x-hex unsigned number in [min, max], else p_err(). */
+int parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *out);
+
+/* ---- files (common.c) ---- */
+/* Read a whole file (malloc'ed, NUL-terminated for convenience). */
+int read_file(const char *path, char **buf, size_t *len);
+/* Write a whole file; "-" is stdout. */
+int write_file(const char *path, const void *buf, size_t len);
+
+/* ---- programs (common.c) ---- */
+/* Does the name end in .s or .asm (assembly source)? */
+bool is_asm_name(const char *path);
+/* Raw little-endian instruction bytes <-> slots. */
+int insns_from_bytes(const char *path, const void *buf, size_t len, struct bpfhost_insn **insns,
+		     size_t *cnt);
+void insns_to_bytes(const struct bpfhost_insn *insns, size_t cnt, unsigned char *out);
+/* Assemble text into a malloc'ed array; errors (FILE:LINE: ...) via p_err_log(). */
+int assemble_text(const char *path, const char *text, size_t len, struct bpfhost_insn **insns,
+		  size_t *cnt);
+/*
+ * Read a program: assembly when the name ends in .s/.asm, raw instruction
+ * bytes otherwise. *insns is malloc'ed: release it with free().
+ */
+int read_prog_file(const char *path, struct bpfhost_insn **insns, size_t *cnt);
+
+/* ---- command groups ---- */
+int do_asm(int argc, char **argv);
+int do_disasm(int argc, char **argv);
+int do_prog(int argc, char **argv);
+
+#endif /* BPFHOST_CLI_MAIN_H */
