@@ -16,13 +16,14 @@ set -euo pipefail
 # Build: compiler, make, ar. Second compiler and sanitizer/libFuzzer runtime:
 # clang 14 and its compiler-rt. llvm-mc/llvm-objcopy (llvm) cross-check the
 # assembler and handle BPF objects. clang-format: `make format-check`.
+# python3: JSON checks in the CLI tests.
 # For the coming runtime/loader work: libbpf and kernel UAPI headers, libpcap.
 PACKAGES=(
 	build-essential make gcc
 	clang clang-14 libclang-rt-14-dev
 	llvm llvm-14
 	clang-format
-	git
+	git python3
 	libbpf-dev linux-libc-dev
 	libpcap-dev
 )
