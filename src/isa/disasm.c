@@ -177,9 +177,9 @@ static int decode_slot(const struct bpfhost_insn *insns, size_t cnt, size_t idx,
 }
 
 /* Memory operand "rN + off" / "rN - off" of the Linux syntax. */
-static const char *lx_mem(char *b, size_t sz, unsigned reg, int off)
+static const char *lx_mem(char *b, size_t sz, unsigned reg, long long off)
 {
-	snprintf(b, sz, "r%u %c %d", reg, off < 0 ? '-' : '+', off < 0 ? -off : off);
+	snprintf(b, sz, "r%u %c %lld", reg, off < 0 ? '-' : '+', off < 0 ? -off : off);
 	return b;
 }
 
@@ -426,7 +426,9 @@ int bpfhost_disasm_insn(const struct bpfhost_insn *insns, size_t insn_cnt, size_
 	size_t n;
 	int ret;
 
-	if (!buf || !buf_sz)
+	if (!buf)
+		return -EINVAL;
+	if (!buf_sz)
 		return -ENOSPC;
 	if (!insns || idx >= insn_cnt) {
 		snprintf(buf, buf_sz, "instruction index %zu is outside the program [0, %zu)", idx,
