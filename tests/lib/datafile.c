@@ -476,6 +476,182 @@ void bh_datafile_free(struct bh_datafile *df)
 	memset(df, 0, sizeof(*df));
 }
 
+/* ---- running a file's program ---- */
+
+const char *bh_df_stage_name(enum bh_df_stage stage)
+{
+	switch (stage) {
+	case BH_DF_ASM:
+		return "asm";
+	case BH_DF_VALIDATE:
+		return "validate";
+	case BH_DF_LOAD:
+		return "load";
+	case BH_DF_RUN:
+		return "run";
+	case BH_DF_OK:
+		return "ok";
+	}
+	return "?";
+}
+
+const char *bh_df_errno_name(int err)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ E2BIG, "E2BIG" },	      { ENOENT, "ENOENT" },
+		{ EINVAL, "EINVAL" },	      { ENOMEM, "ENOMEM" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EFAULT, "EFAULT" },
+		{ ERANGE, "ERANGE" },	      { EDOM, "EDOM" },
+		{ ENOSPC, "ENOSPC" },	      { EPERM, "EPERM" },
+		{ EACCES, "EACCES" },	      { ELOOP, "ELOOP" },
+		{ ENOEXEC, "ENOEXEC" },	      { EOVERFLOW, "EOVERFLOW" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
+	};
+	static __thread char other[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == -err)
+			return names[i].name;
+	snprintf(other, sizeof(other), "errno %d", -err);
+	return other;
+}
+
+static bool same_insn(const struct bpfhost_insn *a, const struct bpfhost_insn *b)
+{
+	return a->code == b->code && a->dst_reg == b->dst_reg && a->src_reg == b->src_reg &&
+	       a->off == b->off && a->imm == b->imm;
+}
+
+int bh_datafile_program(const struct bh_datafile *df, const char *name, struct bpfhost_insn **insns,
+			size_t *cnt, char *msg, size_t msg_sz)
+{
+	struct bpfhost_insn *a = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	*insns = NULL;
+	*cnt = 0;
+	if (msg && msg_sz)
+		msg[0] = '\0';
+	if (df->has_asm) {
+		BPFHOST_OPTS_INIT(bpfhost_asm_opts, o, .filename = name, .log_buf = msg,
+				  .log_size = msg_sz);
+
+		ret = bpfhost_asm(df->asm_text, df->asm_len, &a, &n, &o);
+		if (ret) {
+			bpfhost_insns_free(a); /* NULL unless only the log failed */
+			return ret == -ENOSPC ? -EINVAL : ret;
+		}
+		if (df->has_raw) {
+			for (i = 0; i < n && i < df->raw_cnt; i++)
+				if (!same_insn(&a[i], &df->raw[i]))
+					break;
+			if (i < n || i < df->raw_cnt) {
+				snprintf(msg, msg_sz,
+					 "%s: '-- asm' and '-- raw' differ at slot %zu (asm has "
+					 "%zu slots, raw %zu)\n",
+					 name, i, n, df->raw_cnt);
+				bpfhost_insns_free(a);
+				return -EINVAL;
+			}
+		}
+	} else if (df->raw_cnt) {
+		n = df->raw_cnt;
+		a = calloc(n, sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		memcpy(a, df->raw, n * sizeof(*a));
+	}
+	if (n) {
+		/* hand back plain malloc'ed memory whatever produced it */
+		*insns = malloc(n * sizeof(**insns));
+		if (!*insns) {
+			free(a);
+			return -ENOMEM;
+		}
+		memcpy(*insns, a, n * sizeof(**insns));
+	}
+	if (df->has_asm)
+		bpfhost_insns_free(a);
+	else
+		free(a);
+	*cnt = n;
+	return 0;
+}
+
+static uint64_t helper_identity(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				void *ctx)
+{
+	return r1;
+}
+
+static const struct bpfhost_helper_def df_helpers[] = {
+	{ .id = 5, .name = "identity", .fn = helper_identity },
+};
+
+void bh_datafile_execute(const struct bh_datafile *df, const char *name, struct bh_df_outcome *out)
+{
+	struct bpfhost_insn *insns = NULL;
+	struct bpfhost_vm *vm = NULL;
+	uint8_t *mem = NULL;
+	size_t cnt = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->stage = BH_DF_ASM;
+	out->err = bh_datafile_program(df, name, &insns, &cnt, out->msg, sizeof(out->msg));
+	if (out->err)
+		return;
+	{
+		BPFHOST_OPTS_INIT(bpfhost_validate_opts, o, .log_buf = out->msg,
+				  .log_size = sizeof(out->msg));
+
+		out->stage = BH_DF_VALIDATE;
+		out->err = bpfhost_insns_validate(insns, cnt, &o);
+		if (out->err)
+			goto out;
+	}
+	{
+		BPFHOST_OPTS_INIT(bpfhost_vm_opts, o, .helpers = df_helpers,
+				  .helper_cnt = sizeof(df_helpers) / sizeof(df_helpers[0]),
+				  .log_buf = out->msg, .log_size = sizeof(out->msg));
+
+		out->stage = BH_DF_LOAD;
+		vm = bpfhost_vm__load(insns, cnt, &o);
+		if (!vm) {
+			out->err = -errno;
+			goto out;
+		}
+	}
+	out->stage = BH_DF_RUN;
+	if (df->mem_len) {
+		mem = malloc(df->mem_len);
+		if (!mem) {
+			out->err = -ENOMEM;
+			snprintf(out->msg, sizeof(out->msg), "out of memory");
+			goto out;
+		}
+		memcpy(mem, df->mem, df->mem_len);
+	}
+	err = bpfhost_vm__run(vm, (uint64_t)(uintptr_t)mem, df->mem_len, &out->r0);
+	if (err) {
+		out->err = err;
+		snprintf(out->msg, sizeof(out->msg), "%s: %s", bh_df_errno_name(err),
+			 strerror(-err));
+		goto out;
+	}
+	out->stage = BH_DF_OK;
+	out->msg[0] = '\0';
+out:
+	bpfhost_vm__free(vm);
+	free(mem);
+	free(insns);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -60,6 +60,46 @@ int bh_datafile_parse(const char *text, size_t len, struct bh_datafile *df, char
 int bh_datafile_load(const char *path, struct bh_datafile *df, char *err, size_t err_sz);
 void bh_datafile_free(struct bh_datafile *df);
 
+/* ---- taking a file's program through the engine ---- */
+
+/* Where a program stopped; BH_DF_OK means it ran to completion. */
+enum bh_df_stage {
+	BH_DF_ASM = 1,	/* bpfhost_asm on "-- asm" (or asm/raw disagreement) */
+	BH_DF_VALIDATE, /* bpfhost_insns_validate */
+	BH_DF_LOAD,	/* bpfhost_vm__load */
+	BH_DF_RUN,	/* bpfhost_vm__run */
+	BH_DF_OK,
+};
+
+/* "asm", "validate", "load", "run", "ok" */
+const char *bh_df_stage_name(enum bh_df_stage stage);
+
+struct bh_df_outcome {
+	enum bh_df_stage stage;
+	int err;	/* negative errno of the failed stage */
+	char msg[2048]; /* its diagnostics: log text, or "E2BIG: ..." for run */
+	uint64_t r0;	/* stage == BH_DF_OK */
+};
+
+/*
+ * The program of a file: "-- asm" assembled (name is used in assembler
+ * messages), else "-- raw"; when both are present they must agree slot for
+ * slot. A file with neither gives 0 slots (insns NULL). On success *insns is
+ * malloc'ed (free()); on failure -EINVAL/-ENOMEM with the reason in msg.
+ */
+int bh_datafile_program(const struct bh_datafile *df, const char *name, struct bpfhost_insn **insns,
+			size_t *cnt, char *msg, size_t msg_sz);
+
+/* Name of a negative errno ("E2BIG"), or "errno N" for others. */
+const char *bh_df_errno_name(int err);
+
+/*
+ * Take a file through every stage as the bpf_conformance suite requires:
+ * assemble, validate, load with helper 5 = identity, run with r1 = a private
+ * copy of "-- mem" (NULL when there is none) and r2 = its length.
+ */
+void bh_datafile_execute(const struct bh_datafile *df, const char *name, struct bh_df_outcome *out);
+
 /*
  * Sorted names (not paths) of the regular files ending in ".data" in dir.
  * Returns the count (>= 0) and a malloc'ed array in *names (free with

@@ -246,3 +246,200 @@ TEST(datafile_reads_the_whole_shared_suite)
 	CHECK_EQ(with_mem, 40);
 	CHECK_EQ(with_raw, 1);
 }
+
+/* First line of a diagnostic, for one-line failure reports. */
+static const char *first_line(const char *msg, char *buf, size_t sz)
+{
+	size_t n = strcspn(msg, "\n");
+
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(buf, msg, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Every file of tests/: assemble, load, run, compare r0. */
+TEST(conformance_suite)
+{
+	const char *why = NULL, *dir = bh_test_conformance_dir(&why);
+	char path[4096], **names;
+	int cnt, i, passed = 0;
+
+	if (!dir)
+		SKIP("%s", why);
+	snprintf(path, sizeof(path), "%s/tests", dir);
+	cnt = bh_datafile_list(path, &names);
+	CHECK_MSG(cnt > 0, "no .data files in %s (%d)", path, cnt);
+	for (i = 0; i < cnt; i++) {
+		struct bh_datafile df;
+		struct bh_df_outcome out;
+		char err[256], line[256], shown[512];
+
+		snprintf(path, sizeof(path), "%s/tests/%s", dir, names[i]);
+		if (bh_datafile_load(path, &df, err, sizeof(err))) {
+			CHECK_MSG(0, "tests/%s: %s", names[i], err);
+			continue;
+		}
+		snprintf(shown, sizeof(shown), "tests/%s", names[i]);
+		bh_datafile_execute(&df, shown, &out);
+		if (!df.has_result)
+			CHECK_MSG(0, "tests/%s: no '-- result' to compare with", names[i]);
+		else if (out.stage != BH_DF_OK)
+			CHECK_MSG(0, "tests/%s: %s failed (%s): %s", names[i],
+				  bh_df_stage_name(out.stage), bh_df_errno_name(out.err),
+				  first_line(out.msg, line, sizeof(line)));
+		else if (out.r0 != df.result)
+			CHECK_MSG(0, "tests/%s: r0 = 0x%" PRIx64 ", expected 0x%" PRIx64, names[i],
+				  out.r0, df.result);
+		else
+			passed++;
+		bh_datafile_free(&df);
+	}
+	bh_datafile_names_free(names, cnt > 0 ? cnt : 0);
+	printf("  conformance: %d/%d passed\n", passed, cnt > 0 ? cnt : 0);
+	CHECK_EQ(passed, cnt);
+}
+
+enum neg_class {
+	NEG_ASM,
+	NEG_VALIDATOR,
+	NEG_RUN,
+	NEG_MISMATCH,
+	NEG_PASSED, /* not refused: a failure */
+	NEG__COUNT,
+};
+
+static const char *const neg_class_name[NEG__COUNT] = {
+	"refused by assembler", "refused by validator", "run error",
+	"result mismatch",	"NOT refused",
+};
+
+static enum neg_class classify(const struct bh_datafile *df, const struct bh_df_outcome *out)
+{
+	switch (out->stage) {
+	case BH_DF_ASM:
+		return NEG_ASM;
+	case BH_DF_VALIDATE:
+	case BH_DF_LOAD:
+		return NEG_VALIDATOR;
+	case BH_DF_RUN:
+		return NEG_RUN;
+	default:
+		break;
+	}
+	/* it ran: flagged only if it contradicts what the file expects */
+	if (df->has_error || (df->has_result && out->r0 != df->result))
+		return NEG_MISMATCH;
+	return NEG_PASSED;
+}
+
+/*
+ * Field that a negative/unused-*.data file sets ("unused-add64_imm-offset.data"
+ * -> "off"); NULL if the file is not one of those.
+ */
+static const char *unused_field(const char *name)
+{
+	static const char *const fields[][2] = {
+		{ "-offset.data", "off" },
+		{ "-src.data", "src" },
+		{ "-imm.data", "imm" },
+		{ "-dst.data", "dst" },
+	};
+	size_t n = strlen(name), i;
+
+	if (strncmp(name, "unused-", 7))
+		return NULL;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t k = strlen(fields[i][0]);
+
+		if (n > k && !strcmp(name + n - k, fields[i][0]))
+			return fields[i][1];
+	}
+	return "(unknown field suffix)";
+}
+
+/*
+ * Does the validator's message name the field that must be zero? Either
+ * "insn 0: ...: FIELD must be 0, got N", or, where that field selects the
+ * operation (off of mov/movsx), "insn 0: ...: FIELD N selects no operation
+ * (valid: 0 = ...", which names it and says 0 is the plain form.
+ */
+static bool names_zero_field(const char *msg, const char *field)
+{
+	char want[64];
+	const char *p;
+
+	if (strncmp(msg, "insn 0: ", 8))
+		return false;
+	snprintf(want, sizeof(want), "%s must be 0", field);
+	if (strstr(msg, want))
+		return true;
+	snprintf(want, sizeof(want), ": %s ", field);
+	p = strstr(msg, want);
+	return p && strstr(p, " selects no operation (valid: 0 = ");
+}
+
+/* Every file of negative/ must be refused or flagged; count where. */
+TEST(conformance_negative)
+{
+	const char *why = NULL, *dir = bh_test_conformance_dir(&why);
+	int cnt, i, counts[NEG__COUNT] = { 0 }, unused = 0;
+	bool verbose = getenv("BH_TEST_VERBOSE") != NULL;
+	char path[4096], **names;
+
+	if (!dir)
+		SKIP("%s", why);
+	snprintf(path, sizeof(path), "%s/negative", dir);
+	cnt = bh_datafile_list(path, &names);
+	CHECK_MSG(cnt > 0, "no .data files in %s (%d)", path, cnt);
+	for (i = 0; i < cnt; i++) {
+		struct bh_datafile df;
+		struct bh_df_outcome out;
+		char err[256], line[256], shown[512];
+		const char *field;
+		enum neg_class cls;
+
+		snprintf(path, sizeof(path), "%s/negative/%s", dir, names[i]);
+		if (bh_datafile_load(path, &df, err, sizeof(err))) {
+			CHECK_MSG(0, "negative/%s: %s", names[i], err);
+			continue;
+		}
+		snprintf(shown, sizeof(shown), "negative/%s", names[i]);
+		bh_datafile_execute(&df, shown, &out);
+		cls = classify(&df, &out);
+		counts[cls]++;
+		first_line(out.msg, line, sizeof(line));
+		if (verbose)
+			printf("  negative/%s: %s%s%s\n", names[i], neg_class_name[cls],
+			       *line ? ": " : "", line);
+		CHECK_MSG(cls != NEG_PASSED,
+			  "negative/%s: not refused: it ran and returned 0x%" PRIx64, names[i],
+			  out.r0);
+		field = unused_field(names[i]);
+		if (field) {
+			unused++;
+			CHECK_MSG(out.stage == BH_DF_VALIDATE,
+				  "negative/%s: must be refused by the validator, got: %s (%s)",
+				  names[i], neg_class_name[cls], line);
+			CHECK_MSG(names_zero_field(out.msg, field),
+				  "negative/%s: validator message \"%s\" does not name insn 0 and "
+				  "\"%s must be 0\"",
+				  names[i], line, field);
+		}
+		if (!strcmp(names[i], "error.data") ||
+		    !strcmp(names[i], "incorrect_return_value_high_bits.data"))
+			CHECK_MSG(cls == NEG_MISMATCH,
+				  "negative/%s: runner self-test classified as %s", names[i],
+				  neg_class_name[cls]);
+		bh_datafile_free(&df);
+	}
+	bh_datafile_names_free(names, cnt > 0 ? cnt : 0);
+	printf("  conformance negative: %d/%d refused or flagged: %d %s, %d %s, %d %s, %d %s\n",
+	       (cnt > 0 ? cnt : 0) - counts[NEG_PASSED], cnt > 0 ? cnt : 0, counts[NEG_ASM],
+	       neg_class_name[NEG_ASM], counts[NEG_VALIDATOR], neg_class_name[NEG_VALIDATOR],
+	       counts[NEG_RUN], neg_class_name[NEG_RUN], counts[NEG_MISMATCH],
+	       neg_class_name[NEG_MISMATCH]);
+	CHECK_EQ(unused, 45);
+	CHECK_EQ(counts[NEG_PASSED], 0);
+}

@@ -386,3 +386,62 @@ TEST(plugin_refuses_encoding_level_negatives)
 	printf("  plugin negatives: %d/%d refused\n", refused, tried);
 	CHECK_EQ(tried, 45);
 }
+
+/* The whole positive suite through the plugin: 313/313 must give their r0. */
+TEST(plugin_passes_the_suite)
+{
+	const char *why = NULL, *dir = bh_test_conformance_dir(&why);
+	char path[4096], **names;
+	int cnt, i, passed = 0;
+
+	NEED_PLUGIN();
+	if (!dir)
+		SKIP("%s", why);
+	snprintf(path, sizeof(path), "%s/tests", dir);
+	cnt = bh_datafile_list(path, &names);
+	CHECK_MSG(cnt > 0, "no .data files in %s", path);
+	for (i = 0; i < cnt; i++) {
+		struct bh_datafile df;
+		struct bpfhost_insn *insns = NULL;
+		struct proc_result r;
+		char err[512], *prog = NULL, *mem = NULL, *end;
+		size_t n = 0;
+		uint64_t r0;
+
+		snprintf(path, sizeof(path), "%s/tests/%s", dir, names[i]);
+		if (bh_datafile_load(path, &df, err, sizeof(err))) {
+			CHECK_MSG(0, "tests/%s: %s", names[i], err);
+			continue;
+		}
+		if (bh_datafile_program(&df, names[i], &insns, &n, err, sizeof(err)) || !n) {
+			CHECK_MSG(0, "tests/%s: no program: %s", names[i], err);
+			goto next;
+		}
+		prog = encode_insns(insns, n);
+		mem = df.mem_len ? encode_hex(df.mem, df.mem_len, false) : NULL;
+		if (!prog || (df.mem_len && !mem) ||
+		    run_plugin(mem ? ARGS(mem) : NO_ARGS, prog, &r)) {
+			CHECK_MSG(0, "tests/%s: could not run the plugin", names[i]);
+			goto next;
+		}
+		r0 = strtoull(r.out, &end, 16);
+		if (r.status != 0)
+			CHECK_MSG(0, "tests/%s: plugin status %d: %s", names[i], r.status, r.err);
+		else if (end == r.out || strcmp(end, "\n"))
+			CHECK_MSG(0, "tests/%s: plugin output <<%s>> is not one hex number",
+				  names[i], r.out);
+		else if (r0 != df.result)
+			CHECK_MSG(0, "tests/%s: plugin printed %s, expected 0x%" PRIx64, names[i],
+				  r.out, df.result);
+		else
+			passed++;
+next:
+		free(prog);
+		free(mem);
+		free(insns);
+		bh_datafile_free(&df);
+	}
+	bh_datafile_names_free(names, cnt > 0 ? cnt : 0);
+	printf("  plugin: %d/%d passed\n", passed, cnt > 0 ? cnt : 0);
+	CHECK_EQ(passed, cnt);
+}
