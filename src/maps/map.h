@@ -97,6 +97,17 @@ struct bh_map_ops {
 	long (*for_each)(struct bh_map *map,
 			 long (*cb)(struct bh_map *map, const void *key, void *value, void *ctx),
 			 void *ctx);
+
+	/*
+	 * Process-local setup (e.g. map->priv) after the region was
+	 * initialised by this process (init ran) or attached (ready seen).
+	 */
+	int (*open)(struct bh_map *map);
+	/*
+	 * Last reference dropped: release process-local state and references
+	 * before the region is unmapped; bh_map_put() frees map->priv after.
+	 */
+	void (*release)(struct bh_map *map);
 };
 
 struct bh_map {
@@ -160,6 +171,124 @@ static inline void bh_spin_lock(uint32_t *l)
 static inline void bh_spin_unlock(uint32_t *l)
 {
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * ---- Shared by the map type implementations (src/maps/) ----
+ */
+
+/* Type-specific data starts at this offset of every region. */
+#define BH_MAP_HDR_SIZE 128
+/* Largest region bpfhost builds (1 TiB); bigger definitions get -E2BIG. */
+#define BH_MAP_MAX_REGION (1ull << 40)
+/* Linux's limits: MAX_BPF_STACK for keys, PCPU_MIN_UNIT_SIZE per CPU. */
+#define BH_MAP_MAX_KEY_SIZE 512u
+#define BH_MAP_MAX_VALUE_SIZE (1u << 20)
+#define BH_MAP_MAX_PERCPU_VALUE_SIZE (32u << 10)
+
+extern const struct bh_map_ops bh_array_map_ops;
+extern const struct bh_map_ops bh_percpu_array_map_ops;
+extern const struct bh_map_ops bh_htab_map_ops;
+extern const struct bh_map_ops bh_percpu_htab_map_ops;
+extern const struct bh_map_ops bh_lru_htab_map_ops;
+extern const struct bh_map_ops bh_lru_percpu_htab_map_ops;
+extern const struct bh_map_ops bh_queue_map_ops;
+extern const struct bh_map_ops bh_stack_map_ops;
+extern const struct bh_map_ops bh_lpm_trie_map_ops;
+
+/* Definition diagnostics: "map 'NAME' (TYPE): <message>", newline added if missing. */
+__attribute__((format(printf, 3, 4))) void
+bh_map_log(struct bh_log *log, const struct bh_map_def *def, const char *fmt, ...);
+
+/*
+ * Update flags of both views: BPFHOST_ANY, NOEXIST or EXIST. BPFHOST_F_LOCK
+ * needs a bpf_spin_lock in the value, which bpfhost maps never have, so it
+ * is -EINVAL like any unknown bit.
+ */
+static inline bool bh_map_update_flags_ok(uint64_t flags)
+{
+	return flags <= BPFHOST_EXIST;
+}
+
+/* Load len (< 8) bytes into the low-addressed bytes of a zeroed word. */
+static inline uint64_t bh_map_load_tail(const void *p, size_t len)
+{
+	uint64_t w = 0;
+
+	switch (len) {
+	case 7:
+		__builtin_memcpy(&w, p, 7);
+		break;
+	case 6:
+		__builtin_memcpy(&w, p, 6);
+		break;
+	case 5:
+		__builtin_memcpy(&w, p, 5);
+		break;
+	case 4:
+		__builtin_memcpy(&w, p, 4);
+		break;
+	case 3:
+		__builtin_memcpy(&w, p, 3);
+		break;
+	case 2:
+		__builtin_memcpy(&w, p, 2);
+		break;
+	case 1:
+		__builtin_memcpy(&w, p, 1);
+		break;
+	default:
+		break;
+	}
+	return w;
+}
+
+/*
+ * Copies between a region and ordinary memory. Region memory can be read
+ * by one thread while another rewrites it (a program holds a value pointer
+ * of an element that is deleted and reused, as with Linux's preallocated
+ * maps), so region words are accessed with relaxed 8-byte atomics: the race
+ * is benign and defined, and sanitizers agree. The region side must be
+ * 8-byte aligned with room rounded up to 8 bytes; a partial last word is
+ * written with zero padding.
+ */
+static inline void bh_map_copy_in(void *dst, const void *src, size_t len)
+{
+	uint64_t *d = dst, w;
+	const unsigned char *s = src;
+
+	for (; len >= 8; len -= 8, s += 8, d++) {
+		__builtin_memcpy(&w, s, 8);
+		__atomic_store_n(d, w, __ATOMIC_RELAXED);
+	}
+	if (len)
+		__atomic_store_n(d, bh_map_load_tail(s, len), __ATOMIC_RELAXED);
+}
+
+static inline void bh_map_copy_out(void *dst, const void *src, size_t len)
+{
+	const uint64_t *s = src;
+	unsigned char *d = dst;
+	uint64_t w;
+
+	for (; len >= 8; len -= 8, d += 8, s++) {
+		w = __atomic_load_n(s, __ATOMIC_RELAXED);
+		__builtin_memcpy(d, &w, 8);
+	}
+	if (len) {
+		w = __atomic_load_n(s, __ATOMIC_RELAXED);
+		__builtin_memcpy(d, &w, len);
+	}
+}
+
+/* Zero len bytes (rounded up to 8) of a region. */
+static inline void bh_map_zero(void *dst, size_t len)
+{
+	uint64_t *d = dst;
+	size_t i;
+
+	for (i = 0; i < (len + 7) / 8; i++)
+		__atomic_store_n(&d[i], 0, __ATOMIC_RELAXED);
 }
 
 #endif /* BH_MAPS_MAP_H */
