@@ -24,10 +24,10 @@
  * the next line so that one run shows several errors (up to a limit).
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -683,6 +683,38 @@ TEST(asm_conformance_negative_assembler_cases)
 	}
 }
 
+/*
+ * The .data reader takes "-- Unknown directive" for a section of its own;
+ * fed to the assembler as the text of the asm section, it is a directive.
+ */
+TEST(asm_conformance_unknown_directive_verbatim)
+{
+	const char *dir = conf_dir();
+	char path[4096], *text, *start, *end;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%.3000s/negative/invalid_unknown_directive.data", dir);
+	text = bh_test_read_file(path, NULL);
+	CHECK_MSG(text, "cannot read %s", path);
+	if (!text)
+		return;
+	start = strstr(text, "-- asm\n");
+	end = start ? strstr(start, "-- error") : NULL;
+	CHECK_MSG(start && end, "%s: no asm/error sections", path);
+	if (start && end) {
+		start += strlen("-- asm\n");
+		*end = '\0';
+		{
+			const char *const want[] = { "t.s:1: unknown directive '-- Unknown "
+						     "directive'" };
+
+			check_err_at(__FILE__, __LINE__, start, strlen(start), want, 1);
+		}
+	}
+	free(text);
+}
+
 /* Every positive test assembles into a valid program; asm matches raw. */
 TEST(asm_conformance_programs_assemble_and_match_raw)
 {
