@@ -310,3 +310,55 @@ TEST(helpers_for_each_map_elem)
 	/* the engine's error ends the walk and is returned */
 	CHECK_EQ((int64_t)bh_helper_for_each_map_elem(U(&m), 0, U(&r), 0, 0, ctx), -EINVAL);
 }
+
+static uint64_t sum_cb(uint64_t map, uint64_t key, uint64_t value, uint64_t ctx, uint64_t a5)
+{
+	uint64_t *acc = (uint64_t *)(uintptr_t)ctx;
+
+	acc[0] += *(const uint32_t *)(uintptr_t)value;
+	acc[1]++;
+	return acc[1] == acc[2]; /* stop after acc[2] elements */
+}
+
+TEST(helpers_for_each_real_maps)
+{
+	struct bh_map_def adef = {
+		.type = BPFHOST_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 5
+	};
+	struct bh_map_def hdef = {
+		.type = BPFHOST_MAP_TYPE_HASH, .key_size = 4, .value_size = 4, .max_entries = 8
+	};
+	uint64_t ctx_mem[9] = { 0 };
+	void *ctx = &ctx_mem[8];
+	struct bh_map *a = NULL, *h = NULL;
+	uint64_t acc[3];
+	uint32_t k, v;
+
+	NEED_FAKE();
+	CHECK_EQ(bh_map_create(&adef, NULL, &a, NULL, NULL), 0);
+	CHECK_EQ(bh_map_create(&hdef, NULL, &h, NULL, NULL), 0);
+	if (!a || !h)
+		goto out;
+	for (k = 0; k < 3; k++) {
+		v = 10 * (k + 1);
+		CHECK_EQ(a->ops->update(a, &k, &v, BPFHOST_ANY), 0);
+		CHECK_EQ(h->ops->update(h, &k, &v, BPFHOST_ANY), 0);
+	}
+	/* arrays visit every slot, hashes every element */
+	memset(acc, 0, sizeof(acc));
+	CHECK_EQ((int64_t)bh_helper_for_each_map_elem(U(a), U(sum_cb), U(acc), 0, 0, ctx), 5);
+	CHECK_U64(acc[0], 60);
+	memset(acc, 0, sizeof(acc));
+	CHECK_EQ((int64_t)bh_helper_for_each_map_elem(U(h), U(sum_cb), U(acc), 0, 0, ctx), 3);
+	CHECK_U64(acc[0], 60);
+	/* stopping early counts the element that stopped */
+	memset(acc, 0, sizeof(acc));
+	acc[2] = 2;
+	CHECK_EQ((int64_t)bh_helper_for_each_map_elem(U(h), U(sum_cb), U(acc), 0, 0, ctx), 2);
+	CHECK_U64(acc[1], 2);
+out:
+	if (a)
+		bh_map_put(a);
+	if (h)
+		bh_map_put(h);
+}
