@@ -1,0 +1,3 @@
+mov %r2, 5
+call %r2
+exit
