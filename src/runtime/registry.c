@@ -214,7 +214,7 @@ static int build_type(struct reg *r, const struct bpfhost_prog_type_desc *src,
 {
 	struct bpfhost_prog_type_desc d;
 	struct bpfhost_prog_type *t;
-	const struct bpfhost_ctx_desc *cd;
+	struct bpfhost_ctx_desc cd;
 	uint32_t i, j, stride = 0;
 	int err;
 
@@ -243,24 +243,23 @@ static int build_type(struct reg *r, const struct bpfhost_prog_type_desc *src,
 		return -ENOMEM;
 	t->refcnt = 1;
 	err = read_desc(r, "context descriptor", d.ctx_desc, BPFHOST_CTX_DESC_VERSION,
-			CTX_DESC_V1_SIZE, &t->ctx_desc, sizeof(t->ctx_desc));
+			CTX_DESC_V1_SIZE, &cd, sizeof(cd));
 	if (err)
 		goto fail;
-	cd = &t->ctx_desc;
-	err = check_ctx_desc(r, cd);
+	err = check_ctx_desc(r, &cd);
 	if (err)
 		goto fail;
 	/* deep copies: the descriptor slot 1 points at is the runtime's */
-	t->ctx_desc.writable = dup_mem(cd->writable, cd->nr_writable * sizeof(*cd->writable));
-	t->ctx_desc.view = dup_mem(cd->view, cd->nr_view_fields * sizeof(*cd->view));
-	if ((cd->nr_writable && !t->ctx_desc.writable) ||
-	    (cd->nr_view_fields && !t->ctx_desc.view)) {
+	t->ctx_desc = cd;
+	t->ctx_desc.writable = dup_mem(cd.writable, cd.nr_writable * sizeof(*cd.writable));
+	t->ctx_desc.view = dup_mem(cd.view, cd.nr_view_fields * sizeof(*cd.view));
+	if ((cd.nr_writable && !t->ctx_desc.writable) || (cd.nr_view_fields && !t->ctx_desc.view)) {
 		err = -ENOMEM;
 		goto fail;
 	}
 	t->ctx_desc.version = BPFHOST_CTX_DESC_VERSION;
 	t->ctx_desc.size = sizeof(t->ctx_desc);
-	t->self = BPFHOST_CTX_SELF(cd->ctx_size);
+	t->self = BPFHOST_CTX_SELF(cd.ctx_size);
 
 	if (d.nr_helpers && !d.helpers) {
 		err = refuse(r, -EINVAL, "%u helpers but no array", d.nr_helpers);
