@@ -858,7 +858,16 @@ static void asm_line(struct asm_ctx *c, char *s)
 	if (!read_mnem(c, &s, m, sizeof(m)))
 		return;
 	if (!lookup_mnem(m, &lo, &hi)) {
-		asm_err(c, "unknown mnemonic '%s'", q(c, m));
+		size_t ml = strlen(m);
+
+		if (ml > 1 && m[ml - 1] == ':')
+			asm_err(c,
+				"invalid label '%s': labels are identifiers "
+				"[A-Za-z_][A-Za-z0-9_.]* "
+				"of at most %d characters",
+				q(c, m), BH_ASM_WORD_MAX);
+		else
+			asm_err(c, "unknown mnemonic '%s'", q(c, m));
 		return;
 	}
 	n = bh_asm_split(s, ops, MAX_OPERANDS + 1);

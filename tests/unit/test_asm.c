@@ -420,6 +420,8 @@ TEST(asm_error_messages_name_line_and_problem)
 	CHECK_ASM_ERR("-- Unknown directive", "t.s:1: unknown directive '-- Unknown directive'");
 	CHECK_ASM_ERR("exit\n.section text", "t.s:2: unknown directive '.section text'");
 	CHECK_ASM_ERR("foo:\nexit\nfoo:\nexit", "t.s:3: label 'foo' is already defined on line 1");
+	CHECK_ASM_ERR("1abc:\nexit", "t.s:1: invalid label '1abc:'");
+	CHECK_ASM_ERR("a-b: exit", "t.s:1: invalid label 'a-b:'");
 	CHECK_ASM_ERR("exit %r0", "t.s:1: wrong operand count for 'exit': expected none, got 1");
 	CHECK_ASM_ERR("add %r1", "wrong operand count for 'add': expected 2 (add %rd, %rs|imm), "
 				 "got 1");
