@@ -430,6 +430,9 @@ test_run_bad_files() {
 	expect_error "bad.s:2:"
 	run prog run "$T/incr.s" data_in "$T/data4.bin" data_out "$T/no/such/dir/out"
 	expect_error "cannot create"
+	# an endless file stops at the size limit
+	run disasm /dev/zero
+	expect_error "larger than the limit"
 }
 
 test_run_invalid_program_names_insn() {

@@ -99,7 +99,7 @@ int do_asm(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (read_file(src, &text, &len))
+	if (read_file(src, MAX_PROG_FILE, &text, &len))
 		goto out;
 	if (assemble_text(strcmp(src, "-") ? src : "<stdin>", text, len, &insns, &cnt))
 		goto out;

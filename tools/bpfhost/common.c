@@ -155,7 +155,7 @@ int parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint6
 	return 0;
 }
 
-int read_file(const char *path, char **bufp, size_t *lenp)
+int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	size_t cap = 0, len = 0;
@@ -183,6 +183,10 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 		len += n;
 		if (n == 0)
 			break;
+		if (len > max) {
+			p_err("'%s' is larger than the limit of %zu bytes", path, max);
+			goto fail;
+		}
 	}
 	if (ferror(f)) {
 		p_err("cannot read '%s': %s", path, strerror(errno));
@@ -348,7 +352,7 @@ int read_prog_file(const char *path, struct bpfhost_insn **insns, size_t *cnt)
 	size_t len;
 	int err;
 
-	if (read_file(path, &buf, &len))
+	if (read_file(path, MAX_PROG_FILE, &buf, &len))
 		return -1;
 	if (is_asm_name(path))
 		err = assemble_text(path, buf, len, insns, cnt);

@@ -113,7 +113,7 @@ int do_disasm(int argc, char **argv)
 		      path, bin_name);
 		return -1;
 	}
-	if (read_file(path, &buf, &len))
+	if (read_file(path, MAX_PROG_FILE, &buf, &len))
 		return -1;
 	if (insns_from_bytes(path, buf, len, &insns, &cnt))
 		goto out;

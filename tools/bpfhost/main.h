@@ -69,8 +69,14 @@ int match_word(const char *arg, const char *const *words, const char *what);
 int parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *out);
 
 /* ---- files (common.c) ---- */
-/* Read a whole file (malloc'ed, NUL-terminated for convenience). */
-int read_file(const char *path, char **buf, size_t *len);
+/* Size limits of the files read: programs (text or raw) and data. */
+#define MAX_PROG_FILE (64ull << 20)
+#define MAX_DATA_FILE (1ull << 30)
+/*
+ * Read a whole file of at most max bytes ("-" is stdin) into a malloc'ed,
+ * NUL-terminated buffer; a larger one is an error naming the limit.
+ */
+int read_file(const char *path, size_t max, char **buf, size_t *len);
 /* Write a whole file; "-" is stdout. */
 int write_file(const char *path, const void *buf, size_t len);
 

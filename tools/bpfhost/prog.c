@@ -263,7 +263,7 @@ static int do_run(int argc, char **argv)
 	}
 	if (read_prog_file(path, &insns, &cnt))
 		return -1;
-	if (data_in && read_file(data_in, &data, &len))
+	if (data_in && read_file(data_in, MAX_DATA_FILE, &data, &len))
 		goto out;
 	vm = load_prog(path, insns, cnt);
 	if (!vm)
