@@ -101,16 +101,27 @@ bench: $(BENCH)
 demo: all
 	@bash examples/demo.sh $(BUILD)
 
-# libFuzzer targets need clang; they link the library sources directly.
+# libFuzzer targets need clang. The library is built once more with
+# -fsanitize=fuzzer-no-link (coverage) + ASan/UBSan into its own archive, and
+# each target links only the objects it uses from it.
 FUZZ_DIR := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -Isrc -fno-sanitize-recover=all
+FUZZ_SAN := address,undefined
+FUZZ_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRCS))
+FUZZ_LIB := $(FUZZ_DIR)/libbpfhost-fuzz.a
 fuzz: $(FUZZ_TARGETS)
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.def include/bpfhost/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -Isrc \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
 FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
 format:
