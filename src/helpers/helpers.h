@@ -46,9 +46,6 @@ int bh_call_bpf_func(void *ctx, uint64_t fn, uint64_t a1, uint64_t a2, uint64_t 
 
 /* ---- Linux constants used by the helpers ---- */
 
-#define BH_BPF_F_INDEX_MASK 0xffffffffull
-#define BH_BPF_F_CURRENT_CPU BH_BPF_F_INDEX_MASK
-#define BH_BPF_F_CTXLEN_MASK (0xfffffull << 32)
 #define BH_BPF_MAX_LOOPS (8u * 1024 * 1024)
 /* bpf_snprintf / bpf_trace_vprintk: at most 12 u64 arguments */
 #define BH_BPRINTF_MAX_ARGS 12
@@ -112,6 +109,16 @@ BH_HELPER(get_prandom_u32);
 BH_HELPER(get_smp_processor_id);
 BH_HELPER(get_current_pid_tgid);
 BH_HELPER(get_attach_cookie);
+/* ring buffer (ringbuf_helpers.c), perf event output (perf_output.c) */
+BH_HELPER(ringbuf_output);
+BH_HELPER(ringbuf_reserve);
+BH_HELPER(ringbuf_submit);
+BH_HELPER(ringbuf_discard);
+BH_HELPER(ringbuf_query);
+BH_HELPER(perf_event_output);
+/* trace output (trace.c) */
+BH_HELPER(trace_printk);
+BH_HELPER(trace_vprintk);
 /* strings (string.c) */
 BH_HELPER(strncmp);
 BH_HELPER(snprintf);
