@@ -2,26 +2,30 @@
 /*
  * BPF_MAP_TYPE_RINGBUF: Linux's multi-producer, single-consumer ring.
  *
- * Region layout (offsets from the page-aligned region base):
- *   0          struct bh_map_region_hdr (map layer)
- *   128        struct rb_ctl: producers' lock, pending position, and the
- *              consumer and producer positions on their own cache lines
- *   page       data area, max_entries bytes
- *   page+size  the same data pages mapped a second time
- * The mirror makes every record contiguous in memory even when it wraps, for
- * producers and consumer alike. It is built per process: from the backing
- * file for file-backed regions (the file's tail stays a hole), from a memfd
- * for anonymous ones (see docs/ringbuf.md).
+ * Region (shared by every process that maps a file-backed map):
+ *   0      struct bh_map_region_hdr (map layer)
+ *   128    struct rb_ctl: producers' lock and pending position, then the
+ *          consumer and producer positions on cache lines of their own
+ *   page   data area, max_entries bytes
+ * Process-local view, built by the open op in an address range of its own:
+ *   0      struct rb_view (magic, ring control and data addresses)
+ *   page   the data area, mapped from the backing file (file-backed maps) or
+ *          a memfd (anonymous maps), and the same pages again right after,
+ * so a record that wraps is contiguous for producers and consumer alike, as
+ * Linux does with vmap. A record leads back to its view (submit and discard
+ * only get the record) through the distance stored in its header, as
+ * Linux's records lead back to struct bpf_ringbuf.
  *
  * Positions are free-running 64-bit byte counts. Producers reserve under
  * the spinlock in the region: each record starts with an 8-byte header
- * {len | BUSY, distance back to rb_ctl}; commit clears BUSY (and may set
+ * {len | BUSY, distance back to the view}; commit clears BUSY (and may set
  * DISCARD) without the lock, in any order. The consumer reads records in
  * order and stops at the first busy one. Wakeups are adaptive as in Linux:
- * a commit signals only when the consumer sits exactly at that record, with
- * a full fence on both sides so a sleeping consumer is never missed. The
- * signal is an eventfd owned by the consumer, found through a process-wide
- * registry keyed by the ring's address (commit only has the record pointer).
+ * a commit signals only when the consumer sits exactly at that record; both
+ * sides use seq_cst store-then-load so a sleeping consumer is never missed.
+ * The signal is an eventfd owned by the consumer, found through a
+ * process-wide registry keyed by the ring's control address.
+ * See docs/ringbuf.md for cross-process use and fork().
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,8 +41,9 @@
 
 #include "maps/ringbuf.h"
 
-#define RB_CTL_OFF 128
-#define RB_MAGIC 0x46554252484250ull /* "PBHRBUF" */
+#define RB_CTL_OFF BH_MAP_HDR_SIZE
+#define RB_MAGIC 0x46554252484250ull	  /* "PBHRBUF" */
+#define RB_VIEW_MAGIC 0x57454956425242ull /* "BRBVIEW" */
 #define RB_ALIGN8(x) (((uint64_t)(x) + 7) & ~(uint64_t)7)
 
 struct rb_ctl {
@@ -54,19 +59,35 @@ struct rb_ctl {
 	uint64_t producer_pos __attribute__((aligned(128)));
 };
 
+/* First page of a process-local view; the data follows one page later. */
+struct rb_view {
+	uint64_t magic;
+	struct rb_ctl *ctl;
+	char *data;
+	uint64_t mask;
+};
+
+/* map->priv (heap; the map layer frees it after the release op). */
+struct rb_priv {
+	struct rb_view *view; /* start of the view's address range */
+	size_t span;	      /* bytes of that range */
+	bool anon;	      /* data in a memfd of this process */
+	struct rb_priv *next; /* anonymous views, for fork() */
+};
+
 struct rb_rec_hdr {
-	uint32_t len;	   /* data bytes | BUSY | DISCARD */
-	uint32_t ctl_dist; /* bytes from struct rb_ctl to this header */
+	uint32_t len;	    /* data bytes | BUSY | DISCARD */
+	uint32_t view_dist; /* bytes from struct rb_view to this header */
 };
 
 _Static_assert(sizeof(struct bh_map_region_hdr) <= RB_CTL_OFF, "region header too large");
 _Static_assert(RB_CTL_OFF + sizeof(struct rb_ctl) <= 4096, "ring control must fit a page");
 _Static_assert(sizeof(struct rb_rec_hdr) == BH_RINGBUF_HDR_SZ, "record header is 8 bytes");
 
-/* map->priv markers: the mirror is (being) set up in this process. */
-static char rb_mirrored_mark, rb_busy_mark;
-#define RB_MIRRORED ((void *)&rb_mirrored_mark)
-#define RB_BUSY ((void *)&rb_busy_mark)
+/* Protects the wakeup registry and the list of anonymous views. */
+static pthread_mutex_t rb_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t rb_fork_once = PTHREAD_ONCE_INIT;
+static struct rb_priv *rb_anon_views;
 
 size_t bh_page_size(void)
 {
@@ -99,14 +120,70 @@ static inline struct rb_ctl *rb_ctl(const struct bh_map *map)
 	return bh_map_ptr(map, RB_CTL_OFF);
 }
 
-static inline char *rb_data(const struct bh_map *map)
+/* The view of a ring buffer map in this process, or NULL. */
+static inline struct rb_view *rb_view_of(const struct bh_map *map)
 {
-	return bh_map_ptr(map, bh_page_size());
+	const struct rb_priv *p;
+
+	if (!map || map->ops != &bh_ringbuf_map_ops)
+		return NULL;
+	p = map->priv;
+	return p ? p->view : NULL;
 }
 
-static inline bool rb_is_ringbuf(const struct bh_map *map)
+/* ---- fork(): an anonymous ring stays private to each process ---- */
+
+static void rb_fork_prepare(void)
 {
-	return map && map->ops == &bh_ringbuf_map_ops;
+	pthread_mutex_lock(&rb_mu);
+}
+
+static void rb_fork_parent(void)
+{
+	pthread_mutex_unlock(&rb_mu);
+}
+
+/*
+ * The child's copy of an anonymous region is private, but the memfd data
+ * pages would still be shared with the parent: give the child fresh, empty
+ * data pages and an empty ring (records pending in the parent stay there).
+ */
+static void rb_fork_child(void)
+{
+	struct rb_priv *p;
+	struct rb_view *v;
+	size_t size;
+	int fd, err;
+
+	for (p = rb_anon_views; p; p = p->next) {
+		v = p->view;
+		if (!v)
+			continue;
+		size = v->mask + 1;
+		err = -1;
+		fd = memfd_create("bpfhost-ringbuf", MFD_CLOEXEC);
+		if (fd >= 0) {
+			if (!ftruncate(fd, (off_t)size))
+				err = bh_mirror_map(v->data, fd, 0, size);
+			close(fd);
+		}
+		if (err) {
+			/* cannot separate: make the ring unusable rather than shared */
+			mmap(v->data, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			     -1, 0);
+			p->view = NULL;
+		}
+		v->ctl->consumer_pos = 0;
+		v->ctl->producer_pos = 0;
+		v->ctl->pending_pos = 0;
+		v->ctl->lock = 0;
+	}
+	pthread_mutex_unlock(&rb_mu);
+}
+
+static void rb_fork_setup(void)
+{
+	pthread_atfork(rb_fork_prepare, rb_fork_parent, rb_fork_child);
 }
 
 /* ---- map ops ---- */
@@ -117,21 +194,19 @@ static int rb_check_def(const struct bh_map_def *def, struct bh_log *log)
 	uint32_t n = def->max_entries;
 
 	if (def->key_size || def->value_size) {
-		bh_logf(log,
-			"ringbuf map '%.*s': key_size and value_size must be 0 (got %u and %u)\n",
-			BH_MAP_NAME_LEN, def->name, def->key_size, def->value_size);
+		bh_map_log(log, def, "key_size and value_size must be 0 (got %u and %u)",
+			   def->key_size, def->value_size);
 		return -EINVAL;
 	}
 	if (def->map_flags) {
-		bh_logf(log, "ringbuf map '%.*s': map_flags 0x%x not supported (must be 0)\n",
-			BH_MAP_NAME_LEN, def->name, def->map_flags);
+		bh_map_log(log, def, "map_flags 0x%x not supported (must be 0)", def->map_flags);
 		return -EINVAL;
 	}
 	if (!n || (n & (n - 1)) || n % page) {
-		bh_logf(log,
-			"ringbuf map '%.*s': max_entries %u (data size in bytes) must be a power "
-			"of 2 and a multiple of the page size (%zu)\n",
-			BH_MAP_NAME_LEN, def->name, n, page);
+		bh_map_log(log, def,
+			   "max_entries %u (data size in bytes) must be a power of 2 and a "
+			   "multiple of the page size (%zu)",
+			   n, page);
 		return -EINVAL;
 	}
 	return 0;
@@ -140,42 +215,19 @@ static int rb_check_def(const struct bh_map_def *def, struct bh_log *log)
 static size_t rb_region_size(const struct bh_map_def *def, unsigned ncpus)
 {
 	(void)ncpus;
-	return bh_page_size() + 2 * (size_t)def->max_entries;
+	return bh_page_size() + (size_t)def->max_entries;
 }
 
-/* Region fits the layout (the map layer made it; a second handle checks). */
+/* The region fits this process's idea of the layout. */
 static int rb_check_region(const struct bh_map *map)
 {
 	size_t page = bh_page_size(), size = map->def.max_entries;
 
-	if (map->def.type != BPFHOST_MAP_TYPE_RINGBUF || !size || (size & (size - 1)) ||
-	    size % page || !map->region || ((uintptr_t)map->region & (page - 1)) ||
-	    map->region_size < page + 2 * size)
+	if (map->ops != &bh_ringbuf_map_ops || map->def.type != BPFHOST_MAP_TYPE_RINGBUF || !size ||
+	    (size & (size - 1)) || size % page || !map->region ||
+	    ((uintptr_t)map->region & (page - 1)) || map->region_size < page + size)
 		return -EINVAL;
 	return 0;
-}
-
-static int rb_map_mirror(struct bh_map *map)
-{
-	size_t page = bh_page_size(), size = map->def.max_entries;
-	off_t off = (off_t)page;
-	int fd = map->shm_fd, err;
-
-	if (fd < 0) {
-		fd = memfd_create("bpfhost-ringbuf", MFD_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		if (ftruncate(fd, (off_t)size)) {
-			err = -errno;
-			close(fd);
-			return err;
-		}
-		off = 0;
-	}
-	err = bh_mirror_map(rb_data(map), fd, off, size);
-	if (fd != map->shm_fd)
-		close(fd);
-	return err;
 }
 
 static int rb_init(struct bh_map *map)
@@ -189,65 +241,113 @@ static int rb_init(struct bh_map *map)
 	ctl = rb_ctl(map);
 	ctl->mask = map->def.max_entries - 1;
 	ctl->data_off = bh_page_size();
-	err = rb_map_mirror(map);
-	if (err)
-		return err;
 	__atomic_store_n(&ctl->magic, RB_MAGIC, __ATOMIC_RELEASE);
-	__atomic_store_n(&map->priv, RB_MIRRORED, __ATOMIC_RELEASE);
 	return 0;
 }
 
-int bh_ringbuf_map_attach(struct bh_map *map)
+static int rb_open(struct bh_map *map)
 {
+	size_t page = bh_page_size(), size = map->def.max_entries;
 	struct rb_ctl *ctl;
-	void *st, *expected;
-	int err;
+	struct rb_priv *p;
+	struct rb_view *v;
+	off_t off = (off_t)page;
+	int fd, err;
+	char *base;
 
-	if (!rb_is_ringbuf(map))
+	err = rb_check_region(map);
+	if (err)
+		return err;
+	ctl = rb_ctl(map);
+	if (__atomic_load_n(&ctl->magic, __ATOMIC_ACQUIRE) != RB_MAGIC || ctl->mask != size - 1 ||
+	    ctl->data_off != page)
 		return -EINVAL;
-	for (;;) {
-		st = __atomic_load_n(&map->priv, __ATOMIC_ACQUIRE);
-		if (st == RB_MIRRORED)
-			return 0;
-		if (st == RB_BUSY) {
-			sched_yield();
-			continue;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->span = page + 2 * size;
+	base = mmap(NULL, p->span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED) {
+		err = -errno;
+		free(p);
+		return err;
+	}
+	if (mprotect(base, page, PROT_READ | PROT_WRITE)) {
+		err = -errno;
+		goto fail;
+	}
+	fd = map->shm_fd;
+	if (fd < 0) {
+		/* anonymous map: the data lives in a memfd, the region's copy stays unused */
+		p->anon = true;
+		off = 0;
+		fd = memfd_create("bpfhost-ringbuf", MFD_CLOEXEC);
+		if (fd < 0) {
+			err = -errno;
+			goto fail;
 		}
-		if (st)
-			return -EINVAL;
-		expected = NULL;
-		if (__atomic_compare_exchange_n(&map->priv, &expected, RB_BUSY, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			break;
+		if (ftruncate(fd, (off_t)size)) {
+			err = -errno;
+			close(fd);
+			goto fail;
+		}
 	}
-	/* An anonymous region is only ever set up by init. */
-	err = map->shm_fd < 0 ? -EINVAL : rb_check_region(map);
-	if (!err) {
-		ctl = rb_ctl(map);
-		if (__atomic_load_n(&ctl->magic, __ATOMIC_ACQUIRE) != RB_MAGIC ||
-		    ctl->mask != map->def.max_entries - 1 || ctl->data_off != bh_page_size())
-			err = -EINVAL;
+	err = bh_mirror_map(base + page, fd, off, size);
+	if (fd != map->shm_fd)
+		close(fd);
+	if (err)
+		goto fail;
+	v = (struct rb_view *)base;
+	v->ctl = ctl;
+	v->data = base + page;
+	v->mask = size - 1;
+	v->magic = RB_VIEW_MAGIC;
+	p->view = v;
+	if (p->anon) {
+		pthread_once(&rb_fork_once, rb_fork_setup);
+		pthread_mutex_lock(&rb_mu);
+		p->next = rb_anon_views;
+		rb_anon_views = p;
+		pthread_mutex_unlock(&rb_mu);
 	}
-	if (!err)
-		err = rb_map_mirror(map);
-	__atomic_store_n(&map->priv, err ? NULL : RB_MIRRORED, __ATOMIC_RELEASE);
+	map->priv = p;
+	return 0;
+fail:
+	munmap(base, p->span);
+	free(p);
 	return err;
 }
 
-static inline int rb_ready(struct bh_map *map)
+static void rb_release(struct bh_map *map)
 {
-	if (__builtin_expect(__atomic_load_n(&map->priv, __ATOMIC_ACQUIRE) == RB_MIRRORED, 1))
-		return 0;
-	return bh_ringbuf_map_attach(map);
+	struct rb_priv *p = map->priv, **pp;
+
+	if (!p || map->ops != &bh_ringbuf_map_ops)
+		return;
+	if (p->anon) {
+		pthread_mutex_lock(&rb_mu);
+		for (pp = &rb_anon_views; *pp; pp = &(*pp)->next) {
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&rb_mu);
+	}
+	if (p->view)
+		munmap(p->view, p->span);
+	p->view = NULL;
 }
 
 const struct bh_map_ops bh_ringbuf_map_ops = {
 	.check_def = rb_check_def,
 	.region_size = rb_region_size,
 	.init = rb_init,
+	.open = rb_open,
+	.release = rb_release,
 };
 
-/* ---- wakeup registry: ring address -> consumers' eventfds (this process) ---- */
+/* ---- wakeup registry: ring control address -> consumers' eventfds ---- */
 
 struct rb_waiter {
 	const struct rb_ctl *ctl;
@@ -255,26 +355,8 @@ struct rb_waiter {
 	struct rb_waiter *next;
 };
 
-static pthread_mutex_t rb_waiters_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rb_waiter *rb_waiters;
 static unsigned rb_nwaiters;
-static pthread_once_t rb_fork_once = PTHREAD_ONCE_INIT;
-
-/* A fork must not copy the registry lock held by another thread. */
-static void rb_fork_prepare(void)
-{
-	pthread_mutex_lock(&rb_waiters_mu);
-}
-
-static void rb_fork_done(void)
-{
-	pthread_mutex_unlock(&rb_waiters_mu);
-}
-
-static void rb_fork_setup(void)
-{
-	pthread_atfork(rb_fork_prepare, rb_fork_done, rb_fork_done);
-}
 
 static void rb_efd_signal(int efd)
 {
@@ -290,28 +372,28 @@ static void rb_notify(const struct rb_ctl *ctl)
 
 	if (!__atomic_load_n(&rb_nwaiters, __ATOMIC_SEQ_CST))
 		return;
-	pthread_mutex_lock(&rb_waiters_mu);
+	pthread_mutex_lock(&rb_mu);
 	for (w = rb_waiters; w; w = w->next)
 		if (w->ctl == ctl)
 			rb_efd_signal(w->efd);
-	pthread_mutex_unlock(&rb_waiters_mu);
+	pthread_mutex_unlock(&rb_mu);
 }
 
 static void rb_register(struct rb_waiter *w)
 {
 	pthread_once(&rb_fork_once, rb_fork_setup);
-	pthread_mutex_lock(&rb_waiters_mu);
+	pthread_mutex_lock(&rb_mu);
 	w->next = rb_waiters;
 	rb_waiters = w;
 	__atomic_add_fetch(&rb_nwaiters, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&rb_waiters_mu);
+	pthread_mutex_unlock(&rb_mu);
 }
 
 static void rb_unregister(struct rb_waiter *w)
 {
 	struct rb_waiter **pp;
 
-	pthread_mutex_lock(&rb_waiters_mu);
+	pthread_mutex_lock(&rb_mu);
 	for (pp = &rb_waiters; *pp; pp = &(*pp)->next) {
 		if (*pp == w) {
 			*pp = w->next;
@@ -319,16 +401,15 @@ static void rb_unregister(struct rb_waiter *w)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&rb_waiters_mu);
+	pthread_mutex_unlock(&rb_mu);
 }
 
 /* ---- program side ---- */
 
-static void *rb_reserve(struct bh_map *map, uint64_t size)
+static void *rb_reserve(struct rb_view *v, uint64_t size)
 {
-	struct rb_ctl *ctl = rb_ctl(map);
-	uint64_t mask = map->def.max_entries - 1;
-	char *data = rb_data(map);
+	struct rb_ctl *ctl = v->ctl;
+	uint64_t mask = v->mask;
 	uint64_t len, cons, prod, pend, next;
 	struct rb_rec_hdr *h;
 	uint32_t l;
@@ -345,7 +426,7 @@ static void *rb_reserve(struct bh_map *map, uint64_t size)
 	/* Skip committed records: the oldest busy one bounds how far we may go. */
 	pend = ctl->pending_pos;
 	while (pend < prod) {
-		h = (struct rb_rec_hdr *)(data + (pend & mask));
+		h = (struct rb_rec_hdr *)(v->data + (pend & mask));
 		l = __atomic_load_n(&h->len, __ATOMIC_ACQUIRE);
 		if (l & BH_RINGBUF_BUSY_BIT)
 			break;
@@ -364,24 +445,28 @@ static void *rb_reserve(struct bh_map *map, uint64_t size)
 		bh_spin_unlock(&ctl->lock);
 		return NULL;
 	}
-	h = (struct rb_rec_hdr *)(data + (prod & mask));
-	h->ctl_dist = (uint32_t)((char *)h - (char *)ctl);
+	h = (struct rb_rec_hdr *)(v->data + (prod & mask));
+	h->view_dist = (uint32_t)((char *)h - (char *)v);
 	__atomic_store_n(&h->len, (uint32_t)size | BH_RINGBUF_BUSY_BIT, __ATOMIC_RELAXED);
-	__atomic_store_n(&ctl->producer_pos, next, __ATOMIC_RELEASE);
+	/* seq_cst: ordered before the commit's store, see rb_commit */
+	__atomic_store_n(&ctl->producer_pos, next, __ATOMIC_SEQ_CST);
 	bh_spin_unlock(&ctl->lock);
 	return h + 1;
 }
 
 void *bh_ringbuf_reserve(struct bh_map *map, uint64_t size, uint64_t flags)
 {
-	if (flags || !rb_is_ringbuf(map) || rb_ready(map))
+	struct rb_view *v = rb_view_of(map);
+
+	if (flags || !v)
 		return NULL;
-	return rb_reserve(map, size);
+	return rb_reserve(v, size);
 }
 
 static void rb_commit(void *sample, uint64_t flags, bool discard)
 {
 	struct rb_rec_hdr *h;
+	struct rb_view *v;
 	struct rb_ctl *ctl;
 	uint64_t rec_off, cons;
 	uint32_t len;
@@ -392,21 +477,25 @@ static void rb_commit(void *sample, uint64_t flags, bool discard)
 	len = __atomic_load_n(&h->len, __ATOMIC_RELAXED);
 	if (!(len & BH_RINGBUF_BUSY_BIT))
 		return; /* not a reserved record: committed twice */
-	ctl = (struct rb_ctl *)((char *)h - h->ctl_dist);
-	if (__atomic_load_n(&ctl->magic, __ATOMIC_RELAXED) != RB_MAGIC)
+	v = (struct rb_view *)((char *)h - h->view_dist);
+	if (v->magic != RB_VIEW_MAGIC)
 		return;
-	rec_off = (uint64_t)((char *)h - ((char *)ctl - RB_CTL_OFF + ctl->data_off));
+	ctl = v->ctl;
+	rec_off = (uint64_t)((char *)h - v->data);
 	len &= ~BH_RINGBUF_BUSY_BIT;
 	if (discard)
 		len |= BH_RINGBUF_DISCARD_BIT;
-	__atomic_store_n(&h->len, len, __ATOMIC_RELEASE);
-	/* Pairs with the consumer's fence between storing its position and its last look. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/*
+	 * Store-buffering pair with the consumer (it stores its position, then
+	 * looks at positions and headers, all seq_cst): either it sees this
+	 * record committed, or we see it waiting at this record and signal.
+	 */
+	__atomic_store_n(&h->len, len, __ATOMIC_SEQ_CST);
 	if (flags & BH_RB_FORCE_WAKEUP) {
 		rb_notify(ctl);
 	} else if (!(flags & BH_RB_NO_WAKEUP)) {
-		cons = __atomic_load_n(&ctl->consumer_pos, __ATOMIC_RELAXED);
-		if ((cons & ctl->mask) == rec_off)
+		cons = __atomic_load_n(&ctl->consumer_pos, __ATOMIC_SEQ_CST);
+		if ((cons & v->mask) == rec_off)
 			rb_notify(ctl);
 	}
 }
@@ -423,19 +512,14 @@ void bh_ringbuf_discard(void *sample, uint64_t flags)
 
 long bh_ringbuf_output(struct bh_map *map, const void *data, uint64_t size, uint64_t flags)
 {
+	struct rb_view *v = rb_view_of(map);
 	void *rec;
-	int err;
 
-	if (flags & ~(BH_RB_NO_WAKEUP | BH_RB_FORCE_WAKEUP))
-		return -EINVAL;
-	if (!rb_is_ringbuf(map))
+	if ((flags & ~(BH_RB_NO_WAKEUP | BH_RB_FORCE_WAKEUP)) || !v)
 		return -EINVAL;
 	if (size && !data)
 		return -EFAULT;
-	err = rb_ready(map);
-	if (err)
-		return err;
-	rec = rb_reserve(map, size);
+	rec = rb_reserve(v, size);
 	if (!rec)
 		return -EAGAIN;
 	if (size)
@@ -446,18 +530,19 @@ long bh_ringbuf_output(struct bh_map *map, const void *data, uint64_t size, uint
 
 uint64_t bh_ringbuf_query(struct bh_map *map, uint64_t flags)
 {
+	struct rb_view *v = rb_view_of(map);
 	struct rb_ctl *ctl;
 	uint64_t cons;
 
-	if (!rb_is_ringbuf(map))
+	if (!v)
 		return 0;
-	ctl = rb_ctl(map);
+	ctl = v->ctl;
 	switch (flags) {
 	case BH_RB_AVAIL_DATA:
 		cons = __atomic_load_n(&ctl->consumer_pos, __ATOMIC_ACQUIRE);
 		return __atomic_load_n(&ctl->producer_pos, __ATOMIC_ACQUIRE) - cons;
 	case BH_RB_RING_SIZE:
-		return map->def.max_entries;
+		return v->mask + 1;
 	case BH_RB_CONS_POS:
 		return __atomic_load_n(&ctl->consumer_pos, __ATOMIC_ACQUIRE);
 	case BH_RB_PROD_POS:
@@ -492,12 +577,12 @@ static inline struct rb_rec_hdr *rb_rec(const struct rb_ring *r, uint64_t pos)
 	return (struct rb_rec_hdr *)(r->data + (pos & r->mask));
 }
 
-/* A committed record waits at pos. */
+/* A committed record waits at pos (seq_cst loads: see rb_consume_ring). */
 static bool rb_has_record(const struct rb_ring *r, uint64_t pos)
 {
-	if (pos >= __atomic_load_n(&r->ctl->producer_pos, __ATOMIC_ACQUIRE))
+	if (pos >= __atomic_load_n(&r->ctl->producer_pos, __ATOMIC_SEQ_CST))
 		return false;
-	return !(__atomic_load_n(&rb_rec(r, pos)->len, __ATOMIC_ACQUIRE) & BH_RINGBUF_BUSY_BIT);
+	return !(__atomic_load_n(&rb_rec(r, pos)->len, __ATOMIC_SEQ_CST) & BH_RINGBUF_BUSY_BIT);
 }
 
 static bool rb_ring_ready(const struct rb_ring *r)
@@ -546,11 +631,12 @@ static int rb_consume_ring(struct rb_ring *r, int64_t *cnt)
 			}
 		}
 		/*
-		 * About to stop (caught up, or at a busy record): make our position
-		 * visible before the last look, so that a producer committing the
-		 * record we stop at either sees us there and signals, or is seen here.
+		 * About to stop (caught up, or at a busy record): publish our
+		 * position (seq_cst) before the last (seq_cst) look, so that a
+		 * producer committing the record we stop at either sees us there
+		 * and signals, or is seen here.
 		 */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		__atomic_store_n(&ctl->consumer_pos, cons, __ATOMIC_SEQ_CST);
 		if (!rb_has_record(r, cons))
 			return 0;
 	}
@@ -651,11 +737,12 @@ int bh_ringbuf_consumer_add(struct bh_ringbuf_consumer *c, struct bh_map *map,
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct epoll_event *events;
 	struct rb_ring **rings, *r;
+	struct rb_view *v;
 	int err;
 
 	if (!c)
 		return -EINVAL;
-	if (!rb_is_ringbuf(map)) {
+	if (!map || map->ops != &bh_ringbuf_map_ops) {
 		if (map)
 			bh_logf(log,
 				"ring buffer consumer: map '%.*s' (type %u) is not a ring buffer\n",
@@ -669,11 +756,11 @@ int bh_ringbuf_consumer_add(struct bh_ringbuf_consumer *c, struct bh_map *map,
 			BH_MAP_NAME_LEN, map->def.name);
 		return -EINVAL;
 	}
-	err = bh_ringbuf_map_attach(map);
-	if (err) {
-		bh_logf(log, "ring buffer consumer: cannot map the data of ring '%.*s': %s\n",
-			BH_MAP_NAME_LEN, map->def.name, strerror(-err));
-		return err;
+	v = rb_view_of(map);
+	if (!v) {
+		bh_logf(log, "ring buffer consumer: ring '%.*s' is not open in this process\n",
+			BH_MAP_NAME_LEN, map->def.name);
+		return -EINVAL;
 	}
 	rings = realloc(c->rings, (c->nr + 1) * sizeof(*rings));
 	if (!rings)
@@ -687,9 +774,9 @@ int bh_ringbuf_consumer_add(struct bh_ringbuf_consumer *c, struct bh_map *map,
 	if (!r)
 		goto nomem;
 	r->map = map;
-	r->ctl = rb_ctl(map);
-	r->data = rb_data(map);
-	r->mask = map->def.max_entries - 1;
+	r->ctl = v->ctl;
+	r->data = v->data;
+	r->mask = v->mask;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->w.ctl = r->ctl;

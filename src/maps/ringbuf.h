@@ -38,21 +38,19 @@
 extern const struct bh_map_ops bh_ringbuf_map_ops;
 
 /*
- * Process-local setup of a ring region this process did not initialise
- * (a second process or handle attaching a file-backed region): maps the
- * data area's mirror. Idempotent and thread-safe; the program-side
- * functions and the consumer call it lazily, the map layer may call it
- * right after attaching. map->priv of a ring buffer map holds a static
- * marker, never heap memory: it must not be freed.
+ * The ops build the shared control block (init) and, in every process that
+ * maps the region, a private view of the data with its mirror (open; undone
+ * by release). map->priv holds that view (heap, freed by the map layer).
+ * Program-side functions and consumers need a map whose open op has run.
  */
-int bh_ringbuf_map_attach(struct bh_map *map);
 
 /* ---- program side (helpers) ---- */
 
 /*
  * Copy size bytes into a new record and commit it. 0, -EINVAL for unknown
- * flags, -EAGAIN when the record does not fit (ring full or record larger
- * than the ring), -errno if the mirror could not be set up.
+ * flags or a map that is not an open ring buffer, -EAGAIN when the record
+ * does not fit (ring full or record larger than the ring), -EFAULT for
+ * NULL data with a non-zero size.
  */
 long bh_ringbuf_output(struct bh_map *map, const void *data, uint64_t size, uint64_t flags);
 /* Reserve a record of size bytes; NULL when full, too large or flags != 0. */
