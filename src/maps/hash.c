@@ -662,7 +662,7 @@ static uint32_t lru_evict(struct bh_map *map, struct htab *h)
 
 static uint32_t lru_alloc(struct bh_map *map, struct htab *h)
 {
-	int round, spin;
+	int round;
 
 	for (round = 0; round < LRU_ROUNDS; round++) {
 		uint32_t idx = pop_free(h);
@@ -672,8 +672,7 @@ static uint32_t lru_alloc(struct bh_map *map, struct htab *h)
 		if (idx != NONE)
 			return idx;
 		/* every element is held by a concurrent update: let them finish */
-		for (spin = 0; spin < 64 << round; spin++)
-			bh_cpu_relax();
+		sched_yield();
 	}
 	return NONE;
 }

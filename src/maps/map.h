@@ -32,6 +32,7 @@
 #ifndef BH_MAPS_MAP_H
 #define BH_MAPS_MAP_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -161,12 +162,25 @@ static inline void bh_cpu_relax(void)
 #endif
 }
 
-/* Process-shared spinlock living in a region (4 bytes, zero = unlocked). */
+/*
+ * Process-shared spinlock living in a region (4 bytes, zero = unlocked).
+ * User-space threads can be preempted while holding it, so a waiter that
+ * spun for a while yields its CPU instead of burning its time slice.
+ */
 static inline void bh_spin_lock(uint32_t *l)
 {
-	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(l, __ATOMIC_RELAXED))
-			bh_cpu_relax();
+	unsigned spins = 0;
+
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+			if (++spins < 128) {
+				bh_cpu_relax();
+			} else {
+				sched_yield();
+				spins = 0;
+			}
+		}
+	}
 }
 static inline void bh_spin_unlock(uint32_t *l)
 {

@@ -91,7 +91,7 @@ TEST(maps_region_header_and_refcount)
 	const struct bh_map_region_hdr *hdr;
 	char msg[256];
 	uint32_t k = 0;
-	uint64_t v = 7;
+	uint64_t v[2] = { 7, 0 }; /* value_size 12 */
 
 	CHECK_EQ(create(BPFHOST_MAP_TYPE_ARRAY, 4, 12, 3, BPFHOST_F_RDONLY_PROG, "cfg.v1", &m, msg,
 			sizeof(msg)),
@@ -116,7 +116,7 @@ TEST(maps_region_header_and_refcount)
 	CHECK_EQ(m->refcnt, 2);
 	bh_map_put(m);
 	/* still alive and usable */
-	CHECK_EQ(m->ops->update(m, &k, &v, BPFHOST_ANY), 0);
+	CHECK_EQ(m->ops->update(m, &k, v, BPFHOST_ANY), 0);
 	CHECK_U64(*(uint64_t *)m->ops->lookup(m, &k), 7);
 	bh_map_put(m);
 	bh_map_put(NULL);
