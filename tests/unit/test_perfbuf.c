@@ -664,3 +664,41 @@ out:
 	bh_perf_consumer_free(c);
 	pe_unmake(&m);
 }
+
+/* ---- through the map layer (once the type table lists the perf event array) ---- */
+
+TEST(perfbuf_via_map_create)
+{
+	struct bh_map_def def = { .type = BPFHOST_MAP_TYPE_PERF_EVENT_ARRAY,
+				  .key_size = 4,
+				  .value_size = 4 };
+	struct pc col = { .aligned = true };
+	struct bh_log log = BH_LOG_INIT;
+	struct bh_perf_consumer *c;
+	struct bh_map *m = NULL;
+	unsigned i;
+
+	if (bh_map_type_ops(BPFHOST_MAP_TYPE_PERF_EVENT_ARRAY) != &bh_perf_event_array_map_ops)
+		SKIP("the map type table does not list bh_perf_event_array_map_ops yet");
+	snprintf(def.name, sizeof(def.name), "events");
+	def.value_size = 8;
+	CHECK_EQ(bh_map_create(&def, NULL, &m, NULL, &log), -EINVAL);
+	CHECK_CONTAINS(bh_log_text(&log), "must be 4");
+	bh_log_free(&log);
+	def.value_size = 4;
+	/* max_entries 0: one slot per CPU */
+	CHECK_EQ(bh_map_create(&def, NULL, &m, NULL, NULL), 0);
+	if (!m)
+		return;
+	CHECK_EQ(bh_perf_event_array_slots(m), bh_map_ncpus());
+	c = bh_perf_consumer_new(m, 2, pc_sample, pc_lost, &col, NULL);
+	CHECK(c != NULL);
+	for (i = 0; i < bh_map_ncpus() && i < 16; i++)
+		CHECK_EQ(put(m, i, 12, (unsigned char)i), 0);
+	CHECK_EQ(put(m, bh_map_ncpus(), 12, 0), -E2BIG);
+	CHECK_EQ(put(m, BH_F_CURRENT_CPU, 12, 0), 0);
+	CHECK_EQ(bh_perf_consumer_poll(c, 1000), (int)(i + 1));
+	CHECK_EQ(col.lost_total, 0);
+	bh_perf_consumer_free(c);
+	bh_map_put(m);
+}
