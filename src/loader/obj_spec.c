@@ -1481,6 +1481,11 @@ static int check_btf_ext(struct ctx *c)
 		for (i = 0; i < es->nr_core; i++)
 			if (es->core[i].insn >= n)
 				goto bad;
+		if (es->nr_core)
+			bh_logf(c->log,
+				SEC_FMT ": warning: %u CO-RE relocations for section '%s' are not "
+					"applied (not supported yet); compiled offsets stay\n",
+				SEC_ARG(c, c->btf_ext_sec), es->nr_core, es->name);
 		continue;
 bad:
 		bh_logf(c->log,
