@@ -608,7 +608,7 @@ static int rb_consume_ring(struct rb_ring *r, int64_t *cnt)
 				break;
 			size = len & ~BH_RINGBUF_DISCARD_BIT;
 			total = RB_ALIGN8((uint64_t)size + BH_RINGBUF_HDR_SZ);
-			if (total > prod - cons) {
+			if (total > prod - cons || total > r->mask + 1) {
 				bh_pr(BPFHOST_WARN,
 				      "ringbuf '%.*s': corrupt record header at position %llu "
 				      "(length %u, %llu bytes produced)\n",

@@ -1106,3 +1106,36 @@ out:
 	unlink(path);
 	bh_log_free(&log);
 }
+
+/* A header no producer could have written: the consumer refuses to walk past it. */
+TEST(ringbuf_corrupt_header)
+{
+	struct coll col = { .content_ok = true };
+	struct bh_ringbuf_consumer *c;
+	bpfhost_print_fn_t old;
+	struct bh_map m;
+	uint32_t *h;
+	void *p;
+
+	CHECK_EQ(rb_make(&m, 4096, -1), 0);
+	c = bh_ringbuf_consumer_new(&m, coll_cb, &col, NULL);
+	CHECK(c != NULL);
+	p = bh_ringbuf_reserve(&m, 16, 0);
+	CHECK(p != NULL);
+	if (!c || !p)
+		goto out;
+	bh_ringbuf_submit(p, 0);
+	h = (uint32_t *)((char *)p - BH_RINGBUF_HDR_SZ);
+	h[0] = 4000; /* committed, but longer than what was produced */
+	old = bpfhost_set_print(NULL);
+	CHECK_EQ(bh_ringbuf_consumer_consume(c), -EBADMSG);
+	h[0] = 1u << 29;
+	CHECK_EQ(bh_ringbuf_consumer_consume(c), -EBADMSG);
+	bpfhost_set_print(old);
+	CHECK_EQ(col.n, 0);
+	h[0] = 16;
+	CHECK_EQ(bh_ringbuf_consumer_consume(c), 1);
+out:
+	bh_ringbuf_consumer_free(c);
+	rb_unmake(&m);
+}
