@@ -191,6 +191,12 @@ static inline void bh_spin_unlock(uint32_t *l)
  * ---- Shared by the map type implementations (src/maps/) ----
  */
 
+/*
+ * Errors of the operations are Linux's; in addition, -EUCLEAN means an
+ * index read from a (shared, hence untrusted) region was out of range: the
+ * operation stopped without touching memory outside the region.
+ */
+
 /* Type-specific data starts at this offset of every region. */
 #define BH_MAP_HDR_SIZE 128
 /* Largest region bpfhost builds (1 TiB); bigger definitions get -E2BIG. */
@@ -224,37 +230,53 @@ static inline bool bh_map_update_flags_ok(uint64_t flags)
 	return flags <= BPFHOST_EXIST;
 }
 
-/* Load len (< 8) bytes into the low-addressed bytes of a zeroed word. */
+/*
+ * Load len (< 8) bytes into the low-addressed bytes of a zeroed word (the
+ * word memcpy would give). On little-endian machines this is built from
+ * register-sized loads: going through a zeroed stack word would cost a
+ * store-forwarding stall on every hash and key compare.
+ */
 static inline uint64_t bh_map_load_tail(const void *p, size_t len)
 {
-	uint64_t w = 0;
+	const unsigned char *b = p;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t u32;
+	uint16_t u16;
 
 	switch (len) {
 	case 7:
-		__builtin_memcpy(&w, p, 7);
-		break;
+		__builtin_memcpy(&u32, b, 4);
+		__builtin_memcpy(&u16, b + 4, 2);
+		return u32 | (uint64_t)u16 << 32 | (uint64_t)b[6] << 48;
 	case 6:
-		__builtin_memcpy(&w, p, 6);
-		break;
+		__builtin_memcpy(&u32, b, 4);
+		__builtin_memcpy(&u16, b + 4, 2);
+		return u32 | (uint64_t)u16 << 32;
 	case 5:
-		__builtin_memcpy(&w, p, 5);
-		break;
+		__builtin_memcpy(&u32, b, 4);
+		return u32 | (uint64_t)b[4] << 32;
 	case 4:
-		__builtin_memcpy(&w, p, 4);
-		break;
+		__builtin_memcpy(&u32, b, 4);
+		return u32;
 	case 3:
-		__builtin_memcpy(&w, p, 3);
-		break;
+		__builtin_memcpy(&u16, b, 2);
+		return u16 | (uint64_t)b[2] << 16;
 	case 2:
-		__builtin_memcpy(&w, p, 2);
-		break;
+		__builtin_memcpy(&u16, b, 2);
+		return u16;
 	case 1:
-		__builtin_memcpy(&w, p, 1);
-		break;
+		return b[0];
 	default:
-		break;
+		return 0;
 	}
+#else
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 8; i++)
+		((unsigned char *)&w)[i] = b[i];
 	return w;
+#endif
 }
 
 /*
