@@ -287,7 +287,8 @@ int bh_interp_run(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_
 	reg[1] = r1;
 	reg[2] = r2;
 	reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
-	reg[10] = (uint64_t)(uintptr_t)&stack[BPFHOST_STACK_SIZE / 8];
+	/* main frame at the top; each local call moves r10 down one frame */
+	reg[10] = (uint64_t)(uintptr_t)&stack[BPFHOST_MAX_CALL_DEPTH * BPFHOST_STACK_SIZE / 8];
 	ip = vm->code;
 
 #ifdef BH_DISPATCH_SWITCH
