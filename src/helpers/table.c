@@ -37,6 +37,9 @@ const struct bpfhost_helper_proto bh_core_helpers[] = {
 	PROTO(7, get_prandom_u32, INTEGER, ARGS(0)),
 	PROTO(8, get_smp_processor_id, INTEGER, ARGS(0)),
 	PROTO(14, get_current_pid_tgid, INTEGER, ARGS(0)),
+	PROTO(25, perf_event_output, INTEGER,
+	      ARGS(A(PTR_TO_CTX), A(CONST_MAP_PTR), A(ANYTHING), A(PTR_TO_MEM),
+		   A(CONST_SIZE_OR_ZERO))),
 	PROTO(87, map_push_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE), A(ANYTHING))),
 	/* Linux: an uninitialised map-value-sized buffer the helper fills */
 	PROTO(88, map_pop_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE))),

@@ -35,7 +35,8 @@ static struct bh_map *mk(uint32_t type, uint32_t ks, uint32_t vs, uint32_t max)
 /*
  * A ring buffer map: through bh_map_create once the map layer knows the
  * type, else built by hand around bh_ringbuf_map_ops the way the map layer
- * does (anonymous region, header, init). *by_hand says which to release.
+ * does (anonymous region, header, init, open). *by_hand says which to
+ * release.
  */
 static struct bh_map *mk_ring(uint32_t size, struct bh_map *storage, bool *by_hand)
 {
@@ -68,7 +69,7 @@ static struct bh_map *mk_ring(uint32_t size, struct bh_map *storage, bool *by_ha
 	hdr->ncpus = 1;
 	hdr->total_size = m->region_size;
 	hdr->def = m->def;
-	if (ops->init(m)) {
+	if ((ops->init && ops->init(m)) || (ops->open && ops->open(m))) {
 		munmap(m->region, m->region_size);
 		return NULL;
 	}
@@ -84,6 +85,7 @@ static void put_ring(struct bh_map *m, bool by_hand)
 	}
 	if (m->ops->release)
 		m->ops->release(m);
+	free(m->priv);
 	munmap(m->region, m->region_size);
 }
 
