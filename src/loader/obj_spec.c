@@ -31,6 +31,7 @@
 #define OP_CALL 0x85
 #define MAX_MAP_NAME 16 /* BPF_OBJ_NAME_LEN */
 #define LEGACY_DEF_SIZE 20
+#define MAX_DATA_SIZE (64u << 20)
 
 /* libbpf's map types used for `values` (UAPI enum bpf_map_type) */
 #define MAP_TYPE_PROG_ARRAY 3
@@ -879,10 +880,12 @@ static int data_maps(struct ctx *c)
 
 		if (c->secs[i].kind != SEC_DATA)
 			continue;
-		if (s->size > UINT32_MAX) {
-			bh_logf(c->log, SEC_FMT ": size 0x%llx is too large for a map value\n",
-				SEC_ARG(c, i), (unsigned long long)s->size);
-			return -EINVAL;
+		/* .bss occupies no file bytes: bound what it may make us allocate */
+		if (s->size > MAX_DATA_SIZE) {
+			bh_logf(c->log,
+				SEC_FMT ": size 0x%llx is over the %u MiB limit for global data\n",
+				SEC_ARG(c, i), (unsigned long long)s->size, MAX_DATA_SIZE >> 20);
+			return -E2BIG;
 		}
 		if (!s->size)
 			continue;

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 """Derive a corpus of malformed eBPF objects from good ones.
 
-usage: gen_malformed.py OUTDIR MAPS_OBJ PROGS_OBJ
+usage: gen_malformed.py OUTDIR MAPS_OBJ PROGS_OBJ GLOBALS_OBJ
 
-MAPS_OBJ is tests/loader/maps.bpf.c compiled, PROGS_OBJ progs.bpf.c. Each
+MAPS_OBJ is tests/loader/maps.bpf.c compiled, PROGS_OBJ progs.bpf.c,
+GLOBALS_OBJ globals.bpf.c. Each
 targeted variant breaks one thing (truncation, header field, section table,
 symbol, relocation, BTF, BTF.ext, map definition, code) and is listed in
 OUTDIR/expected.tsv with a fragment of the error the loader must give.
@@ -204,6 +205,28 @@ def variants_progs(o):
     return v
 
 
+def variants_globals(o):
+    good = bytes(o.b)
+    v = []
+
+    def mod(name, expect, fn):
+        b = bytearray(good)
+        fn(b)
+        v.append((name, expect, bytes(b)))
+
+    bss = o.sec(".bss")
+    # .bss takes no file space: a huge size must be refused, not allocated
+    mod("bss-huge", "is over the 64 MiB limit for global data",
+        lambda b: put(b, "<Q", bss["hdr"] + 32, 0xf0000000))
+    ro = o.sec(".rodata")
+    mod("rodata-past-end", "data at offset",
+        lambda b: put(b, "<Q", ro["hdr"] + 32, len(good)))
+    rx = o.rel_of("xdp")
+    mod("data-reloc-offset", "offset 1048576 is outside '.data' (size 0x8)",
+        lambda b: put(b, "<i", o.sec("xdp")["offset"] + struct.unpack_from("<Q", good, rx["offset"])[0] + 4, 0x100000))
+    return v
+
+
 def random_variants(name, good, rng, count):
     v = []
     for i in range(count):
@@ -218,16 +241,18 @@ def random_variants(name, good, rng, count):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
-    out, maps_obj, progs_obj = sys.argv[1:]
+    out, maps_obj, progs_obj, globals_obj = sys.argv[1:]
     os.makedirs(out, exist_ok=True)
     with open(maps_obj, "rb") as f:
         m = Obj(f.read())
     with open(progs_obj, "rb") as f:
         p = Obj(f.read())
+    with open(globals_obj, "rb") as f:
+        g = Obj(f.read())
     rng = random.Random(20240611)
-    allv = variants_maps(m) + variants_progs(p)
+    allv = variants_maps(m) + variants_progs(p) + variants_globals(g)
     allv += random_variants("maps", bytes(m.b), rng, 120)
     allv += random_variants("progs", bytes(p.b), rng, 80)
     with open(os.path.join(out, "expected.tsv"), "w") as tsv:
