@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "maps/map.h"
+#include "maps/perf_event.h"
+#include "maps/prog_array.h"
+#include "maps/ringbuf.h"
 
 _Static_assert(sizeof(struct bh_map_region_hdr) <= BH_MAP_HDR_SIZE, "region header too big");
 
@@ -68,6 +71,10 @@ const struct bh_map_ops *bh_map_type_ops(uint32_t type)
 		return &bh_htab_map_ops;
 	case BPFHOST_MAP_TYPE_ARRAY:
 		return &bh_array_map_ops;
+	case BPFHOST_MAP_TYPE_PROG_ARRAY:
+		return &bh_prog_array_map_ops;
+	case BPFHOST_MAP_TYPE_PERF_EVENT_ARRAY:
+		return &bh_perf_event_array_map_ops;
 	case BPFHOST_MAP_TYPE_PERCPU_HASH:
 		return &bh_percpu_htab_map_ops;
 	case BPFHOST_MAP_TYPE_PERCPU_ARRAY:
@@ -82,6 +89,8 @@ const struct bh_map_ops *bh_map_type_ops(uint32_t type)
 		return &bh_queue_map_ops;
 	case BPFHOST_MAP_TYPE_STACK:
 		return &bh_stack_map_ops;
+	case BPFHOST_MAP_TYPE_RINGBUF:
+		return &bh_ringbuf_map_ops;
 	default:
 		return NULL;
 	}
