@@ -206,13 +206,14 @@ int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64_t *verdict)
 	}
 	idx = bh_srcu_read_lock(&hook->srcu);
 	if (unlikely(__atomic_load_n(&hook->dead, __ATOMIC_SEQ_CST))) {
+		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
 		bh_srcu_read_unlock(&hook->srcu, idx);
 		return -ENODEV;
 	}
 	arr = __atomic_load_n(&hook->links, __ATOMIC_SEQ_CST);
 	err = run_links(hook, arr, hdr, ctx, verdict);
-	if (likely(!err))
-		bh_srcu_count_entry(&hook->srcu, idx);
+	if (unlikely(err))
+		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
 	bh_srcu_read_unlock(&hook->srcu, idx);
 	return err;
 }
@@ -229,6 +230,7 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 		return -EINVAL;
 	idx = bh_srcu_read_lock(&hook->srcu);
 	if (__atomic_load_n(&hook->dead, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
 		bh_srcu_read_unlock(&hook->srcu, idx);
 		return -ENODEV;
 	}
@@ -249,8 +251,9 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 		err = run_links(hook, arr, hdr, ctxs[i], &verdicts[i]);
 		if (unlikely(err))
 			break;
-		bh_srcu_count_entry(&hook->srcu, idx);
 	}
+	/* the section counts as one invocation: make it i */
+	__atomic_fetch_add(&hook->stat_adjust, (int64_t)i - 1, __ATOMIC_RELAXED);
 	bh_srcu_read_unlock(&hook->srcu, idx);
 	return err;
 }
@@ -266,7 +269,8 @@ int bpfhost_hook__stats(const struct bpfhost_hook *hook, struct bpfhost_hook_sta
 		return -EINVAL;
 	sz = stats->sz < sizeof(s) ? stats->sz : sizeof(s);
 	s.sz = stats->sz;
-	s.invocations = bh_srcu_entries(&h->srcu);
+	s.invocations = bh_srcu_completed(&h->srcu) +
+			(uint64_t)__atomic_load_n(&h->stat_adjust, __ATOMIC_RELAXED);
 	s.bad_header = __atomic_load_n(&h->bad_header, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&h->rt->lock);
 	for (l = h->attached; l; l = l->next)

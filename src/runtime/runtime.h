@@ -104,6 +104,7 @@ struct bpfhost_hook {
 	struct bh_link *attached; /* attach order, under rt->lock */
 	struct bpfhost_hook *next;
 	uint64_t bad_header __attribute__((aligned(BH_CACHELINE)));
+	int64_t stat_adjust; /* completed read sections that were not one invocation */
 	struct bh_srcu srcu;
 };
 

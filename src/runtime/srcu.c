@@ -6,6 +6,7 @@
  * sleeps, so a writer never burns a core while a long invocation runs.
  */
 #include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,11 +41,23 @@ void bh_srcu_destroy(struct bh_srcu *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
+/*
+ * Wait until every reader counted on idx has left. exit is read before
+ * enter: exit never exceeds enter, so equal values mean every section
+ * begun before the exit load had ended by then.
+ */
+static bool drained(struct bh_srcu *s, unsigned idx)
+{
+	uint64_t out = __atomic_load_n(&s->ctr[idx].exit, __ATOMIC_SEQ_CST);
+
+	return __atomic_load_n(&s->ctr[idx].enter, __ATOMIC_SEQ_CST) == out;
+}
+
 static void wait_drained(struct bh_srcu *s, unsigned idx)
 {
 	unsigned spins = 0;
 
-	while (__atomic_load_n(&s->ctr[idx].readers, __ATOMIC_SEQ_CST)) {
+	while (!drained(s, idx)) {
 		if (++spins < 64) {
 			continue;
 		} else if (spins < 256) {

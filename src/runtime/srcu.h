@@ -5,10 +5,11 @@
  * Every hook (and the test-run path) owns a struct bh_srcu. An invocation
  * brackets its use of published data (the hook's link array, programs
  * reached through prog arrays) with bh_srcu_read_lock/unlock: one atomic
- * increment and one decrement of a counter selected by the domain's current
- * index. A writer that unpublished something calls bh_srcu_synchronize():
- * it flips the index, so new readers count on the other counter, and waits
- * until the old counter drains to zero. After that no reader can still hold
+ * increment of the `enter` counter selected by the domain's current index,
+ * and one of the matching `exit` counter. A writer that unpublished
+ * something calls bh_srcu_synchronize(): it flips the index, so new readers
+ * count on the other pair, and waits until the old pair's exits catch up
+ * with its enters. After that no reader can still hold
  * what was unpublished before the call, and it may be freed (the flip is
  * done twice so that both counters are seen at zero; see srcu.c).
  *
@@ -19,8 +20,8 @@
  * reader's following loads see the new pointers. Two counters (instead of
  * one) mean a steady stream of new readers cannot starve a writer.
  *
- * Each counter sits on its own cache line with the per-index invocation
- * count, which the reader bumps while it owns that line anyway.
+ * Each counter pair sits on its own cache line. The exit counters, which
+ * only grow, double as the count of completed invocations (statistics).
  *
  * All domains of the process are linked into one list so that a writer
  * that cannot know which hook a program runs under (a program removed from
@@ -36,8 +37,8 @@
 #define BH_CACHELINE 64
 
 struct bh_srcu_ctr {
-	uint64_t readers;
-	uint64_t entries; /* read sections entered with this index */
+	uint64_t enter; /* read sections begun with this index */
+	uint64_t exit;	/* read sections ended with this index */
 } __attribute__((aligned(BH_CACHELINE)));
 
 struct bh_srcu {
@@ -51,25 +52,20 @@ static inline unsigned bh_srcu_read_lock(struct bh_srcu *s)
 {
 	unsigned idx = __atomic_load_n(&s->idx, __ATOMIC_RELAXED) & 1;
 
-	__atomic_fetch_add(&s->ctr[idx].readers, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&s->ctr[idx].enter, 1, __ATOMIC_SEQ_CST);
 	return idx;
 }
 
 static inline void bh_srcu_read_unlock(struct bh_srcu *s, unsigned idx)
 {
-	__atomic_fetch_sub(&s->ctr[idx].readers, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&s->ctr[idx].exit, 1, __ATOMIC_RELEASE);
 }
 
-/* Count one completed entry (statistics; relaxed, on the reader's line). */
-static inline void bh_srcu_count_entry(struct bh_srcu *s, unsigned idx)
+/* Read sections completed so far (statistics). */
+static inline uint64_t bh_srcu_completed(const struct bh_srcu *s)
 {
-	__atomic_fetch_add(&s->ctr[idx].entries, 1, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t bh_srcu_entries(const struct bh_srcu *s)
-{
-	return __atomic_load_n(&s->ctr[0].entries, __ATOMIC_RELAXED) +
-	       __atomic_load_n(&s->ctr[1].entries, __ATOMIC_RELAXED);
+	return __atomic_load_n(&s->ctr[0].exit, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&s->ctr[1].exit, __ATOMIC_RELAXED);
 }
 
 /* Set up a domain and link it into the process-wide list. */
