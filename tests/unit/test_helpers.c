@@ -25,18 +25,26 @@ static const struct {
 	{ 2, "bpf_map_update_elem" },
 	{ 3, "bpf_map_delete_elem" },
 	{ 5, "bpf_ktime_get_ns" },
+	{ 6, "bpf_trace_printk" },
 	{ 7, "bpf_get_prandom_u32" },
 	{ 8, "bpf_get_smp_processor_id" },
 	{ 14, "bpf_get_current_pid_tgid" },
+	{ 25, "bpf_perf_event_output" },
 	{ 87, "bpf_map_push_elem" },
 	{ 88, "bpf_map_pop_elem" },
 	{ 89, "bpf_map_peek_elem" },
 	{ 118, "bpf_jiffies64" },
 	{ 125, "bpf_ktime_get_boot_ns" },
+	{ 130, "bpf_ringbuf_output" },
+	{ 131, "bpf_ringbuf_reserve" },
+	{ 132, "bpf_ringbuf_submit" },
+	{ 133, "bpf_ringbuf_discard" },
+	{ 134, "bpf_ringbuf_query" },
 	{ 160, "bpf_ktime_get_coarse_ns" },
 	{ 164, "bpf_for_each_map_elem" },
 	{ 165, "bpf_snprintf" },
 	{ 174, "bpf_get_attach_cookie" },
+	{ 177, "bpf_trace_vprintk" },
 	{ 181, "bpf_loop" },
 	{ 182, "bpf_strncmp" },
 };
@@ -59,7 +67,7 @@ TEST(helpers_table_ids_are_linux)
 
 TEST(helpers_table_well_formed)
 {
-	CHECK(bh_core_helper_cnt >= sizeof(linux_ids) / sizeof(linux_ids[0]));
+	CHECK_EQ(bh_core_helper_cnt, sizeof(linux_ids) / sizeof(linux_ids[0]));
 	for (size_t i = 0; i < bh_core_helper_cnt; i++) {
 		const struct bpfhost_helper_proto *p = &bh_core_helpers[i];
 		bool ended = false;
