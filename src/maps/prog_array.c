@@ -17,9 +17,10 @@
  * for its type; any other type is refused with -EINVAL.
  *
  * Replacing or removing a program: the slot is exchanged under the array's
- * mutex, then the writer waits for a grace period of every hook and
- * test-run domain (a tail-call chain of any invocation may be running the
- * old program or about to) and only then drops the reference.
+ * mutex, then the writer waits for a grace period (rcu.h: every invocation
+ * in flight, on any hook or test run, since a tail-call chain of any of
+ * them may be running the old program or about to) and only then drops the
+ * reference.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -130,7 +131,7 @@ static void drop_after_grace_period(struct bh_prog **old, size_t n)
 		any |= old[i] != NULL;
 	if (!any)
 		return;
-	bh_srcu_synchronize_all();
+	bh_rcu_synchronize();
 	for (i = 0; i < n; i++)
 		if (old[i])
 			bh_prog_put(old[i]);

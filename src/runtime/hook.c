@@ -6,7 +6,7 @@
  * the self-description word, and slot 1, the descriptor pointer, against
  * what the hook expects for its program type, folded into one branch):
  * a mismatch runs nothing, returns -EINVAL and counts in bad_header. Then
- * it enters the hook's read-side section (srcu.h), takes the published
+ * it enters a read-side section (rcu.h), takes the published
  * link array, points slot 0 at an execution state on its own stack and,
  * for every link in attach order, writes the link's cookie into slot 3 and
  * runs the program with its tail-call chain. Verdicts combine by the hook's
@@ -59,7 +59,7 @@ struct bpfhost_hook *bh_hook_new(struct bpfhost *rt, struct bpfhost_extension *e
 	h->ext = ext;
 	h->type = type;
 	bh_prog_type_get(type);
-	bh_srcu_init(&h->srcu);
+	h->stat_slot = bh_rcu_stat_alloc();
 	return h;
 }
 
@@ -67,7 +67,7 @@ void bh_hook_free(struct bpfhost_hook *hook)
 {
 	if (!hook)
 		return;
-	bh_srcu_destroy(&hook->srcu);
+	bh_rcu_stat_free(hook->stat_slot);
 	free(hook->links);
 	if (hook->type)
 		bh_prog_type_put(hook->type);
@@ -106,7 +106,7 @@ void bh_hook_retire(struct bpfhost_hook *hook)
 	struct bh_link *l;
 
 	__atomic_store_n(&hook->dead, 1, __ATOMIC_SEQ_CST);
-	bh_srcu_synchronize(&hook->srcu); /* in-flight invocations end */
+	bh_rcu_synchronize(); /* in-flight invocations end */
 	pthread_mutex_lock(&rt->lock);
 	old = hook->links;
 	__atomic_store_n(&hook->links, NULL, __ATOMIC_SEQ_CST);
@@ -190,11 +190,19 @@ static inline int run_links(const struct bpfhost_hook *hook, const struct bh_lin
 	return err;
 }
 
+static inline void count(struct bpfhost_hook *hook, struct bh_rcu_reader *r, uint64_t n)
+{
+	if (likely(hook->stat_slot >= 0))
+		bh_rcu_stat_add(r, hook->stat_slot, n);
+	else
+		__atomic_fetch_add(&hook->invocations, n, __ATOMIC_RELAXED);
+}
+
 int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64_t *verdict)
 {
 	struct bpfhost_ctx_header *hdr;
 	const struct bh_link_array *arr;
-	unsigned idx;
+	struct bh_rcu_reader *r;
 	int err;
 
 	if (unlikely(!hook || !ctx || !verdict))
@@ -204,17 +212,18 @@ int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64_t *verdict)
 		__atomic_fetch_add(&hook->bad_header, 1, __ATOMIC_RELAXED);
 		return -EINVAL;
 	}
-	idx = bh_srcu_read_lock(&hook->srcu);
-	if (unlikely(__atomic_load_n(&hook->dead, __ATOMIC_SEQ_CST))) {
-		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
-		bh_srcu_read_unlock(&hook->srcu, idx);
+	r = bh_rcu_read_lock();
+	if (unlikely(!r))
+		return -ENOMEM;
+	if (unlikely(__atomic_load_n(&hook->dead, __ATOMIC_ACQUIRE))) {
+		bh_rcu_read_unlock(r);
 		return -ENODEV;
 	}
-	arr = __atomic_load_n(&hook->links, __ATOMIC_SEQ_CST);
+	arr = __atomic_load_n(&hook->links, __ATOMIC_ACQUIRE);
 	err = run_links(hook, arr, hdr, ctx, verdict);
-	if (unlikely(err))
-		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
-	bh_srcu_read_unlock(&hook->srcu, idx);
+	if (likely(!err))
+		count(hook, r, 1);
+	bh_rcu_read_unlock(r);
 	return err;
 }
 
@@ -222,19 +231,20 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 			      size_t n)
 {
 	const struct bh_link_array *arr;
-	unsigned idx;
+	struct bh_rcu_reader *r;
 	size_t i;
 	int err = 0;
 
 	if (!hook || (n && (!ctxs || !verdicts)))
 		return -EINVAL;
-	idx = bh_srcu_read_lock(&hook->srcu);
-	if (__atomic_load_n(&hook->dead, __ATOMIC_SEQ_CST)) {
-		__atomic_fetch_sub(&hook->stat_adjust, 1, __ATOMIC_RELAXED);
-		bh_srcu_read_unlock(&hook->srcu, idx);
+	r = bh_rcu_read_lock();
+	if (!r)
+		return -ENOMEM;
+	if (__atomic_load_n(&hook->dead, __ATOMIC_ACQUIRE)) {
+		bh_rcu_read_unlock(r);
 		return -ENODEV;
 	}
-	arr = __atomic_load_n(&hook->links, __ATOMIC_SEQ_CST);
+	arr = __atomic_load_n(&hook->links, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++) {
 		struct bpfhost_ctx_header *hdr;
 
@@ -252,9 +262,8 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 		if (unlikely(err))
 			break;
 	}
-	/* the section counts as one invocation: make it i */
-	__atomic_fetch_add(&hook->stat_adjust, (int64_t)i - 1, __ATOMIC_RELAXED);
-	bh_srcu_read_unlock(&hook->srcu, idx);
+	count(hook, r, i);
+	bh_rcu_read_unlock(r);
 	return err;
 }
 
@@ -269,8 +278,8 @@ int bpfhost_hook__stats(const struct bpfhost_hook *hook, struct bpfhost_hook_sta
 		return -EINVAL;
 	sz = stats->sz < sizeof(s) ? stats->sz : sizeof(s);
 	s.sz = stats->sz;
-	s.invocations = bh_srcu_completed(&h->srcu) +
-			(uint64_t)__atomic_load_n(&h->stat_adjust, __ATOMIC_RELAXED);
+	s.invocations = h->stat_slot >= 0 ? bh_rcu_stat_sum(h->stat_slot)
+					  : __atomic_load_n(&h->invocations, __ATOMIC_RELAXED);
 	s.bad_header = __atomic_load_n(&h->bad_header, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&h->rt->lock);
 	for (l = h->attached; l; l = l->next)

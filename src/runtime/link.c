@@ -190,7 +190,7 @@ int bpfhost_link_create(int prog_fd, struct bpfhost_hook *hook, struct bpfhost_l
 		goto fail;
 	}
 	pthread_mutex_unlock(&rt->lock);
-	bh_srcu_synchronize(&hook->srcu);
+	bh_rcu_synchronize();
 	free(old);
 	fd = bh_fd_install(rt, BH_FD_LINK, link);
 	if (fd < 0)
@@ -236,7 +236,7 @@ void bh_link_destroy(struct bh_link *link)
 	link->state = BH_LINK_DEFUNCT;
 	pthread_mutex_unlock(&rt->lock);
 	if (hook) {
-		bh_srcu_synchronize(&hook->srcu);
+		bh_rcu_synchronize();
 		free(old);
 	}
 	free_link(link);

@@ -22,7 +22,7 @@
  *  - struct bh_link: owned by its fd.
  *
  * Lock order: rt->lock, then the fd table lock. Grace periods
- * (bh_srcu_synchronize*) are never waited for by a reader.
+ * (bh_rcu_synchronize) are never waited for by a reader.
  */
 #ifndef BH_RUNTIME_RUNTIME_H
 #define BH_RUNTIME_RUNTIME_H
@@ -35,7 +35,7 @@
 #include <bpfhost/bpfhost.h>
 #include "common/log.h"
 #include "runtime/exec_state.h"
-#include "runtime/srcu.h"
+#include "runtime/rcu.h"
 
 struct bh_map;
 struct bh_link;
@@ -103,9 +103,9 @@ struct bpfhost_hook {
 	struct bpfhost_hook_desc desc;
 	struct bh_link *attached; /* attach order, under rt->lock */
 	struct bpfhost_hook *next;
+	int stat_slot;	      /* invocation counts in the per-thread readers (rcu.h), or -1 */
+	uint64_t invocations; /* used when stat_slot is -1 */
 	uint64_t bad_header __attribute__((aligned(BH_CACHELINE)));
-	int64_t stat_adjust; /* completed read sections that were not one invocation */
-	struct bh_srcu srcu;
 };
 
 /* A helper the program calls, as recorded at load. */

@@ -6,7 +6,7 @@
  * The type's ctx_create turns data_in/ctx_in/priv_in (a versioned struct
  * bpfhost_test_ctx) into a header-prefixed context; the program runs
  * `repeat` times with the same state a hook invocation sets up (slot 0,
- * tail calls, slot 3 = 0) inside the test-run read-side domain, so
+ * tail calls, slot 3 = 0) inside a read-side section (rcu.h), so
  * programs reached through prog arrays stay alive; ctx_destroy copies
  * data_out/ctx_out back and frees the context. ctx_destroy reports the
  * bytes it would produce in data_size_out/ctx_size_out, copying at most the
@@ -17,14 +17,6 @@
 #include <time.h>
 
 #include "runtime/runtime.h"
-
-static struct bh_srcu test_srcu;
-static pthread_once_t test_srcu_once = PTHREAD_ONCE_INIT;
-
-static void test_srcu_init(void)
-{
-	bh_srcu_init(&test_srcu);
-}
 
 static uint64_t now_ns(void)
 {
@@ -111,9 +103,13 @@ int bpfhost_prog_test_run_opts(int prog_fd, struct bpfhost_test_run_opts *opts)
 		err = -EINVAL;
 		goto destroy;
 	}
-	pthread_once(&test_srcu_once, test_srcu_init);
 	for (i = 0; i < repeat && !err; i++) {
-		unsigned idx = bh_srcu_read_lock(&test_srcu);
+		struct bh_rcu_reader *rd = bh_rcu_read_lock();
+
+		if (!rd) {
+			err = -ENOMEM;
+			break;
+		}
 
 		st = (struct bh_exec_state){ .rt = prog->rt };
 		hdr->slot[BPFHOST_CTX_SLOT_STATE] = (uint64_t)(uintptr_t)&st;
@@ -122,7 +118,7 @@ int bpfhost_prog_test_run_opts(int prog_fd, struct bpfhost_test_run_opts *opts)
 		err = bh_run_chain(&st, prog, ctx, &r0);
 		total += now_ns() - t0;
 		hdr->slot[BPFHOST_CTX_SLOT_STATE] = 0;
-		bh_srcu_read_unlock(&test_srcu, idx);
+		bh_rcu_read_unlock(rd);
 	}
 	if (err)
 		bh_logf(&log, "test run of '%s': run %d failed: %d\n", prog->name, i, err);

@@ -14,7 +14,7 @@
 struct inv {
 	struct bpfhost_hook *hook;
 	struct bpfhost_prog_type *type;
-	volatile int stop;
+	int stop;
 	int started;
 	long ok, enodev, bad;
 };
@@ -28,7 +28,7 @@ static void *invoker(void *arg)
 
 	if (!ctx)
 		return NULL;
-	while (!iv->stop) {
+	while (!__atomic_load_n(&iv->stop, __ATOMIC_ACQUIRE)) {
 		int err = bpfhost_hook_invoke(iv->hook, ctx, &v);
 
 		if (err == -ENODEV) {
@@ -119,7 +119,7 @@ TEST(runtime_rundown_unregister_while_invoking)
 	sleep_ms(20);
 	c2 = counter(map);
 	CHECK_U64(c1, c2);
-	iv.stop = 1;
+	__atomic_store_n(&iv.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
 	CHECK(iv.ok > 0);
@@ -159,7 +159,7 @@ TEST(runtime_rundown_attach_detach_while_invoking)
 			CHECK(p > 0);
 		}
 	}
-	iv.stop = 1;
+	__atomic_store_n(&iv.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 	CHECK(iv.ok > 0);

@@ -209,7 +209,7 @@ TEST(runtime_tail_call_limit_33)
 
 struct swap_race {
 	struct tenv *e;
-	volatile int stop;
+	int stop;
 	long bad, runs;
 };
 
@@ -219,7 +219,7 @@ static void *swap_invoker(void *arg)
 	struct tctx *ctx = bpfhost_ctx_alloc(s->e->type, 0, 0);
 	uint64_t v;
 
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		if (bpfhost_hook_invoke(s->e->hook, ctx, &v) ||
 		    (v != 100 && v != 200 && v != (uint64_t)-ENOENT))
 			__atomic_fetch_add(&s->bad, 1, __ATOMIC_RELAXED);
@@ -254,7 +254,7 @@ TEST(runtime_tail_call_replace_while_invoking)
 		if (i % 10 == 9)
 			bpfhost_map_delete_elem(pa, &k);
 	}
-	s.stop = 1;
+	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 	CHECK_EQ(s.bad, 0);
