@@ -14,9 +14,11 @@
  * every walk is bounded by the key length in bits.
  *
  * Writers serialise on a spinlock and bump a sequence count (odd while they
- * change the tree). Lookups run without the lock and retry when the count
- * moved (after a few tries they take the lock), so concurrent lookups never
- * write a shared cache line. Node fields are relaxed atomics: a lookup that
+ * change the tree). Lookups run without the lock, waiting while the count
+ * is odd and retrying when it moved; only after many tries (or a writer
+ * that stays active, e.g. preempted) do they take the lock. So concurrent
+ * lookups never write a shared cache line, and they do not crowd writers
+ * out of the lock. Node fields are relaxed atomics: a lookup that
  * races with a writer may read a half-changed node, but it then fails the
  * sequence check and its result is discarded.
  *
@@ -25,6 +27,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +36,7 @@
 #define NONE UINT32_MAX
 #define LPM_DATA_MAX 256u
 #define LPM_MAX_ENTRIES (1u << 30)
-#define LPM_READ_TRIES 8
+#define LPM_READ_TRIES 16
 #define NODE_IM 1u /* intermediate: joins two subtrees, holds no value */
 
 struct lpm_hdr {
@@ -260,9 +263,25 @@ static uint32_t match(const struct lpm *t, struct lpm_node *n, uint32_t plen,
 
 /* ---- sequence count ---- */
 
-static inline uint32_t read_begin(const struct lpm *t)
+/*
+ * Wait until no writer is active and return the (even) count; an odd count
+ * means a writer stayed active too long (maybe preempted): take the lock.
+ */
+static uint32_t read_begin(const struct lpm *t)
 {
-	return __atomic_load_n(&t->hdr->seq, __ATOMIC_ACQUIRE);
+	uint32_t s = 0;
+	unsigned spins;
+
+	for (spins = 0; spins < 256; spins++) {
+		s = __atomic_load_n(&t->hdr->seq, __ATOMIC_ACQUIRE);
+		if (!(s & 1))
+			break;
+		if (spins < 64)
+			bh_cpu_relax();
+		else
+			sched_yield();
+	}
+	return s;
 }
 
 static inline bool read_retry(const struct lpm *t, uint32_t s)
@@ -318,10 +337,8 @@ static void *lpm_lookup(struct bh_map *map, const void *key)
 	for (tries = 0; tries < LPM_READ_TRIES; tries++) {
 		uint32_t s = read_begin(t);
 
-		if (s & 1) {
-			bh_cpu_relax();
-			continue;
-		}
+		if (s & 1)
+			break;
 		n = find_lpm(t, key);
 		if (!read_retry(t, s))
 			return n ? node_value(t, n) : NULL;
@@ -343,10 +360,8 @@ static int lpm_lookup_user(struct bh_map *map, const void *key, void *value, uin
 	for (tries = 0; tries < LPM_READ_TRIES; tries++) {
 		uint32_t s = read_begin(t);
 
-		if (s & 1) {
-			bh_cpu_relax();
-			continue;
-		}
+		if (s & 1)
+			break;
 		n = find_lpm(t, key);
 		if (n)
 			copy_out(value, node_value(t, n), t->value_size);

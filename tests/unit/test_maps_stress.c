@@ -91,7 +91,8 @@ static void run(struct bh_map *m, void *(*fn)(void *), struct worker *w, void **
 		pthread_join(w[i].th, NULL);
 		CHECK_MSG(!w[i].failures, "thread %d: %d failures, first: %s", i, w[i].failures,
 			  w[i].first);
-		CHECK_MSG(w[i].ops > 100, "thread %d did only %llu operations", i,
+		/* every thread got going (a loaded machine may starve one for a while) */
+		CHECK_MSG(w[i].ops > 0, "thread %d did only %llu operations", i,
 			  (unsigned long long)w[i].ops);
 	}
 }
