@@ -26,7 +26,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "maps/map.h"
 #include "maps/prog_array.h"
@@ -265,50 +264,3 @@ const struct bh_map_ops bh_prog_array_map_ops = {
 	.lookup_user = pa_lookup_user,
 	.get_next_key = pa_get_next_key,
 };
-
-/*
- * Stand-alone creation, used while bh_map_type_ops() (map.c) does not list
- * this type yet: the same steps bh_map_create takes for an anonymous map.
- */
-int bh_prog_array_create(const struct bh_map_def *def, struct bh_map **out, struct bh_log *log)
-{
-	struct bh_map_region_hdr *hdr;
-	struct bh_map *map;
-	int err;
-
-	*out = NULL;
-	err = pa_check_def(def, log);
-	if (err)
-		return err;
-	map = calloc(1, sizeof(*map));
-	if (!map)
-		return -ENOMEM;
-	map->ops = &bh_prog_array_map_ops;
-	map->def = *def;
-	map->region_size = pa_region_size(def, 1);
-	map->shm_fd = -1;
-	map->ncpus = bh_map_ncpus();
-	map->value_stride = 8;
-	map->refcnt = 1;
-	map->region = mmap(NULL, map->region_size, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map->region == MAP_FAILED) {
-		free(map);
-		return -ENOMEM;
-	}
-	hdr = map->region;
-	hdr->magic = BH_MAP_REGION_MAGIC;
-	hdr->version = BH_MAP_REGION_VERSION;
-	hdr->ncpus = map->ncpus;
-	hdr->total_size = map->region_size;
-	hdr->def = *def;
-	hdr->ready = 1;
-	err = pa_open(map);
-	if (err) {
-		munmap(map->region, map->region_size);
-		free(map);
-		return err;
-	}
-	*out = map;
-	return 0;
-}

@@ -13,14 +13,6 @@ struct bh_prog;
 
 extern const struct bh_map_ops bh_prog_array_map_ops;
 
-/*
- * Create a prog array without bh_map_create (while the type table in
- * map.c does not list PROG_ARRAY yet).
- */
-struct bh_map_def;
-struct bh_log;
-int bh_prog_array_create(const struct bh_map_def *def, struct bh_map **out, struct bh_log *log);
-
 /* Program in slot index (NULL if empty or out of range); for tail calls. */
 const struct bh_prog *bh_prog_array_get(struct bh_map *map, uint32_t index);
 /*

@@ -91,10 +91,7 @@ int bpfhost_map_create(struct bpfhost *rt, enum bpfhost_map_type type, const cha
 	def.map_flags = BH_OPTS_GET(opts, map_flags, 0);
 	if (name)
 		memcpy(def.name, name, strlen(name));
-	if (type == BPFHOST_MAP_TYPE_PROG_ARRAY && !bh_map_type_ops(def.type))
-		err = bh_prog_array_create(&def, &map, &log); /* until map.c lists the type */
-	else
-		err = bh_map_create(&def, path, &map, NULL, &log);
+	err = bh_map_create(&def, path, &map, NULL, &log);
 	if (err)
 		goto out;
 	fd = bh_fd_install(rt, BH_FD_MAP, map);
