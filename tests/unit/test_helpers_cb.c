@@ -22,11 +22,18 @@ typedef uint64_t (*fake_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 static int fake_calls;
 
+/*
+ * The stand-in only serves hand-made contexts whose header slot 0 is empty.
+ * Should it ever be linked while real programs run (slot 0 set), it refuses
+ * instead of treating a BPF function value as a C pointer.
+ */
 __attribute__((weak)) int bh_call_bpf_func(void *ctx, uint64_t fn, uint64_t a1, uint64_t a2,
 					   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t *ret)
 {
 	fake_calls++;
-	if (!ctx || !fn)
+	if (!ctx || bpfhost_ctx_header(ctx)->slot[BPFHOST_CTX_SLOT_STATE])
+		return -ENOSYS;
+	if (!fn)
 		return -EINVAL;
 	*ret = ((fake_fn)(uintptr_t)fn)(a1, a2, a3, a4, a5);
 	return 0;
