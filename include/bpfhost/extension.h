@@ -131,21 +131,23 @@ struct bpfhost_ctx_desc {
 /* ---- helper prototypes: the type system the verifier consumes ---- */
 
 enum bpfhost_arg_type {
-	BPFHOST_ARG_NONE = 0,		  /* no argument */
-	BPFHOST_ARG_ANYTHING,		  /* any initialised scalar */
-	BPFHOST_ARG_CONST_SIZE,		  /* size of the preceding memory argument, > 0 */
-	BPFHOST_ARG_CONST_SIZE_OR_ZERO,	  /* same, may be 0 */
-	BPFHOST_ARG_PTR_TO_CTX,		  /* the program's context */
-	BPFHOST_ARG_CONST_MAP_PTR,	  /* a map (lddw map fd/idx) */
-	BPFHOST_ARG_PTR_TO_MAP_KEY,	  /* key_size readable bytes */
-	BPFHOST_ARG_PTR_TO_MAP_VALUE,	  /* value_size readable bytes */
-	BPFHOST_ARG_PTR_TO_MEM,		  /* readable memory, size in the next argument */
-	BPFHOST_ARG_PTR_TO_UNINIT_MEM,	  /* writable memory, size in the next argument */
-	BPFHOST_ARG_PTR_TO_RINGBUF_REC,	  /* record from ringbuf_reserve (released) */
-	BPFHOST_ARG_PTR_TO_FUNC,	  /* callback function (lddw src=4) */
-	BPFHOST_ARG_PTR_TO_STACK_OR_NULL, /* stack memory or NULL (callback ctx) */
-	BPFHOST_ARG_PTR_TO_CONST_STR,	  /* NUL-terminated string in read-only map */
-	BPFHOST_ARG_PTR_TO_LONG,	  /* 8 writable bytes */
+	BPFHOST_ARG_NONE = 0,		      /* no argument */
+	BPFHOST_ARG_ANYTHING,		      /* any initialised scalar */
+	BPFHOST_ARG_CONST_SIZE,		      /* size of the preceding memory argument, > 0 */
+	BPFHOST_ARG_CONST_SIZE_OR_ZERO,	      /* same, may be 0 */
+	BPFHOST_ARG_PTR_TO_CTX,		      /* the program's context */
+	BPFHOST_ARG_CONST_MAP_PTR,	      /* a map (lddw map fd/idx) */
+	BPFHOST_ARG_PTR_TO_MAP_KEY,	      /* key_size readable bytes */
+	BPFHOST_ARG_PTR_TO_MAP_VALUE,	      /* value_size readable bytes */
+	BPFHOST_ARG_PTR_TO_MEM,		      /* readable memory, size in the next argument */
+	BPFHOST_ARG_PTR_TO_UNINIT_MEM,	      /* writable memory, size in the next argument */
+	BPFHOST_ARG_PTR_TO_RINGBUF_REC,	      /* record from ringbuf_reserve (released) */
+	BPFHOST_ARG_PTR_TO_FUNC,	      /* callback function (lddw src=4) */
+	BPFHOST_ARG_PTR_TO_STACK_OR_NULL,     /* stack memory or NULL (callback ctx) */
+	BPFHOST_ARG_PTR_TO_CONST_STR,	      /* NUL-terminated string in read-only map */
+	BPFHOST_ARG_PTR_TO_LONG,	      /* 8 writable bytes */
+	BPFHOST_ARG_PTR_TO_UNINIT_MAP_VALUE,  /* value_size writable bytes (pop/peek) */
+	BPFHOST_ARG_CONST_ALLOC_SIZE_OR_ZERO, /* a constant: size of the returned memory */
 	BPFHOST_ARG__COUNT,
 };
 

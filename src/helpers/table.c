@@ -42,15 +42,15 @@ const struct bpfhost_helper_proto bh_core_helpers[] = {
 		   A(CONST_SIZE_OR_ZERO))),
 	PROTO(87, map_push_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE), A(ANYTHING))),
 	/* Linux: an uninitialised map-value-sized buffer the helper fills */
-	PROTO(88, map_pop_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE))),
-	PROTO(89, map_peek_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_VALUE))),
+	PROTO(88, map_pop_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_UNINIT_MAP_VALUE))),
+	PROTO(89, map_peek_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_UNINIT_MAP_VALUE))),
 	PROTO(118, jiffies64, INTEGER, ARGS(0)),
 	PROTO(125, ktime_get_boot_ns, INTEGER, ARGS(0)),
 	PROTO(130, ringbuf_output, INTEGER,
 	      ARGS(A(CONST_MAP_PTR), A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO), A(ANYTHING))),
 	/* the record has the size of argument 2, which must be a constant */
 	PROTO(131, ringbuf_reserve, RINGBUF_REC_OR_NULL,
-	      ARGS(A(CONST_MAP_PTR), A(ANYTHING), A(ANYTHING))),
+	      ARGS(A(CONST_MAP_PTR), A(CONST_ALLOC_SIZE_OR_ZERO), A(ANYTHING))),
 	PROTO(132, ringbuf_submit, VOID, ARGS(A(PTR_TO_RINGBUF_REC), A(ANYTHING))),
 	PROTO(133, ringbuf_discard, VOID, ARGS(A(PTR_TO_RINGBUF_REC), A(ANYTHING))),
 	PROTO(134, ringbuf_query, INTEGER, ARGS(A(CONST_MAP_PTR), A(ANYTHING))),
