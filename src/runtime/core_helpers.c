@@ -4,23 +4,15 @@
  * (bh_core_helpers[], bh_core_helper_cnt) plus the runtime's own
  * bpf_tail_call. Program types add theirs on top (registry.c refuses type
  * helpers whose id is already taken here).
- *
- * The table is referenced weakly so the runtime links (with no core
- * helpers) into binaries built without src/helpers; with it, the table is
- * what the library exports.
  */
 #include <stddef.h>
 
+#include "helpers/helpers.h"
 #include "runtime/runtime.h"
-
-extern const struct bpfhost_helper_proto bh_core_helpers[] __attribute__((weak));
-extern const size_t bh_core_helper_cnt __attribute__((weak));
 
 size_t bh_core_helper_count(void)
 {
-	size_t n = &bh_core_helper_cnt && bh_core_helpers ? bh_core_helper_cnt : 0;
-
-	return n + 1;
+	return bh_core_helper_cnt + 1;
 }
 
 const struct bpfhost_helper_proto *bh_core_helper_at(size_t i)

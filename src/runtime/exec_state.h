@@ -28,6 +28,7 @@ struct bh_exec_state {
 	uint32_t tail_calls;		 /* tail calls taken so far */
 	uint32_t pad;
 	struct bpfhost *rt;
+	uint32_t cb_depth; /* nested callbacks (bpf_loop, ...) running */
 };
 
 static inline struct bh_exec_state *bh_exec_state(void *ctx)

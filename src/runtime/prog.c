@@ -10,8 +10,10 @@
  *  - lddw src=2 (BPF_PSEUDO_MAP_VALUE): address of the value of a
  *    single-entry array map plus the offset in the second slot (Linux's
  *    rules for direct value access).
- *  - other pseudo lddw forms (BTF ids, callbacks, map indices) need the
- *    loader/verifier issues and are refused with a message.
+ *  - lddw src=4 (BPF_PSEUDO_FUNC): a callback subprogram for bpf_loop and
+ *    bpf_for_each_map_elem (callback.c builds its entry image).
+ *  - other pseudo lddw forms (BTF ids, map indices) need the loader and
+ *    verifier issues and are refused with a message.
  *  - helper calls resolve against the program type's helpers, then the
  *    runtime's (tail_call) and the core table; an unknown id is refused
  *    naming the instruction. The prototypes of the helpers called are
@@ -54,6 +56,7 @@ static void prog_free(struct bh_prog *prog)
 	size_t i;
 
 	bpfhost_vm__free(prog->vm);
+	bh_prog_free_cbs(prog);
 	for (i = 0; i < prog->nr_maps; i++)
 		bh_map_put(prog->maps[i]);
 	free(prog->maps);
@@ -229,13 +232,21 @@ static int resolve(struct bh_prog *prog, struct bpfhost_insn *insns, const int16
 			bh_logf(log, "insn %zu: lddw btf_id needs kernel BTF; not supported\n", i);
 			err = -EOPNOTSUPP;
 			break;
-		case BH_OP_LDDW_FUNC:
-			bh_logf(log,
-				"insn %zu: lddw func (callback for bpf_loop/for_each_map_elem): "
-				"not supported yet\n",
-				i);
-			err = -EOPNOTSUPP;
+		case BH_OP_LDDW_FUNC: {
+			int64_t t = (int64_t)i + 1 + insns[i].imm;
+
+			if (t < 0 || t >= (int64_t)cnt || ops[t] < 0) {
+				bh_logf(log,
+					"insn %zu: lddw func: target %lld is not an instruction of "
+					"the program\n",
+					i, (long long)t);
+				err = -EINVAL;
+				break;
+			}
+			err = bh_prog_add_cb(prog, (uint32_t)t);
+			set_imm64(&insns[i], BH_CB_TAG | (uint64_t)t);
 			break;
+		}
 		case BH_OP_LDDW_MAP_IDX:
 		case BH_OP_LDDW_MAP_IDX_VALUE:
 			bh_logf(log,
@@ -378,6 +389,9 @@ int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *nam
 			bh_logf(&log, "%s", vmlog);
 			goto out;
 		}
+		err = bh_prog_build_cbs(prog, code, insn_cnt, &vo, &log);
+		if (err)
+			goto out;
 	}
 	bh_logf(&log, "program '%s' (type '%s', %zu insns): loaded without verification: %s\n",
 		prog->name, type->name, insn_cnt,

@@ -108,6 +108,21 @@ struct bpfhost_hook {
 	uint64_t bad_header __attribute__((aligned(BH_CACHELINE)));
 };
 
+/*
+ * A BPF subprogram used as a callback (lddw src=4): a second engine image
+ * of the program, entered through a stub that loads r1..r5 from an
+ * argument block and calls the subprogram (see callback.c).
+ */
+struct bh_prog_cb {
+	uint32_t target; /* instruction index of the subprogram */
+	struct bpfhost_vm *vm;
+};
+
+/* Value a `lddw rX, func` leaves in rX: tag | instruction index. */
+#define BH_CB_TAG 0xcb00000000000000ull
+/* Callbacks nested inside callbacks, at most. */
+#define BH_MAX_CB_DEPTH 8
+
 /* A helper the program calls, as recorded at load. */
 struct bh_prog_dep {
 	struct bpfhost_helper_proto proto; /* name points into name_buf */
@@ -129,6 +144,8 @@ struct bh_prog {
 	struct bh_prog_dep *deps;
 	size_t nr_deps;
 	bool uses_callx;
+	struct bh_prog_cb *cbs;
+	size_t nr_cbs;
 };
 
 enum bh_link_state {
@@ -224,6 +241,14 @@ int bh_link_check(const struct bh_prog *prog, const struct bpfhost_hook *hook, c
 		  size_t why_size);
 /* Rebuild and publish hook's link array from hook->attached (rt->lock held). */
 struct bh_link_array *bh_hook_publish_locked(struct bpfhost_hook *hook, int *err);
+
+/* ---- callbacks (callback.c) ---- */
+/* Record a callback target; 0 or -ENOMEM. */
+int bh_prog_add_cb(struct bh_prog *prog, uint32_t target);
+/* Build the callback images once the program's code is final. */
+int bh_prog_build_cbs(struct bh_prog *prog, const struct bpfhost_insn *code, size_t cnt,
+		      struct bpfhost_vm_opts *vo, struct bh_log *log);
+void bh_prog_free_cbs(struct bh_prog *prog);
 
 /* ---- tail calls ---- */
 extern const struct bpfhost_helper_proto bh_tail_call_proto;

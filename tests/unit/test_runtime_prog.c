@@ -111,8 +111,13 @@ TEST(runtime_prog_load_pseudo_lddw)
 	snprintf(text, sizeof(text), "lddw %%r1, 0x%x\nmov %%r0, 0\nexit\n", 0x7ffe0000 + hash);
 	CHECK_EQ(rt_load(rt, "tprog", "x", text, log, sizeof(log)), -EINVAL);
 
-	CHECK_EQ(bpfhost_prog_load(rt, "tprog", "x", p, 3, &o), -EOPNOTSUPP);
-	CHECK_CONTAINS(log, "insn 0: lddw func");
+	/* lddw func: the target must be an instruction of the program */
+	CHECK(bpfhost_prog_load(rt, "tprog", "x", p, 3, &o) > 0);
+	p[0].imm = 5;
+	CHECK_EQ(bpfhost_prog_load(rt, "tprog", "x", p, 3, &o), -EINVAL);
+	CHECK_CONTAINS(log, "insn 0: lddw func: target 6 is not an instruction of the program");
+	p[0].imm = 0; /* the second slot of the lddw itself */
+	CHECK_EQ(bpfhost_prog_load(rt, "tprog", "x", p, 3, &o), -EINVAL);
 	p[0].src_reg = 5;
 	CHECK_EQ(bpfhost_prog_load(rt, "tprog", "x", p, 3, &o), -EINVAL);
 	CHECK_CONTAINS(log, "refers to a map by index");

@@ -149,7 +149,8 @@ __attribute__((unused)) static void text_add_hook(struct text *t, const char *na
 
 /*
  * Assemble; every `lddw %rN, 0x7fff0000 + FD` becomes lddw with src 1 and
- * imm FD (a map fd), and 0x7ffe0000 + FD with src 2 (map value, offset 0).
+ * imm FD (a map fd), 0x7ffe0000 + FD with src 2 (map value, offset 0), and
+ * 0x7ffd0000 + N with src 4 (callback: the subprogram at instruction N).
  */
 __attribute__((unused)) static struct bpfhost_insn *rt_asm(const char *text, size_t *cnt)
 {
@@ -171,6 +172,9 @@ __attribute__((unused)) static struct bpfhost_insn *rt_asm(const char *text, siz
 		} else if ((insns[i].imm & 0x7fff0000) == 0x7ffe0000 && insns[i + 1].imm == 0) {
 			insns[i].src_reg = 2;
 			insns[i].imm &= 0xffff;
+		} else if ((insns[i].imm & 0x7fff0000) == 0x7ffd0000 && insns[i + 1].imm == 0) {
+			insns[i].src_reg = 4;
+			insns[i].imm = (insns[i].imm & 0xffff) - (int32_t)(i + 1);
 		}
 		i++;
 	}
