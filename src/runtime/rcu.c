@@ -4,7 +4,8 @@
  *
  * The registry (all readers, the statistics slots, counts of exited
  * threads) is protected by one mutex, which bh_rcu_synchronize also holds:
- * threads exit and register around a grace period, never during one.
+ * threads exit and register around a grace period, never during one. A
+ * forked child keeps only its own reader.
  * Waiting spins briefly, then yields, then sleeps.
  */
 #include <errno.h>
@@ -55,9 +56,42 @@ static void thread_exit(void *arg)
 	free(r);
 }
 
+/*
+ * fork: the child has only the forking thread. Hold the registry across
+ * fork so it is consistent, and drop the readers of threads the child does
+ * not have (a grace period would wait for them forever).
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&registry_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static void fork_child(void)
+{
+	struct bh_rcu_reader *r = readers, *next;
+
+	readers = NULL;
+	for (; r; r = next) {
+		next = r->next;
+		if (r == bh_rcu_self) {
+			r->prev = r->next = NULL;
+			readers = r;
+		} else {
+			free(r);
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+}
+
 static void init(void)
 {
 	pthread_key_create(&reader_key, thread_exit);
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	/*
 	 * Readers need no fence only if writers can make every thread run one.
 	 * BPFHOST_RCU_FENCED_READERS=1 forces the fallback (to test it).

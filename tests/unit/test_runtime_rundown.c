@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_runtime_util.h"
@@ -184,4 +185,41 @@ TEST(runtime_rundown_free_instance_while_linked)
 	/* links, programs, maps, extensions: all released (LeakSanitizer checks) */
 	bpfhost__free(rt);
 	CHECK_EQ(bpfhost_close(p), -EBADF);
+}
+
+/* A child forked while another thread is inside an invocation can still
+ * detach links (its grace period does not wait for the missing thread). */
+TEST(runtime_rundown_fork_child)
+{
+	struct bpfhost *rt = rt_new();
+	struct text t;
+	struct bpfhost_extension *ext;
+	struct inv iv = { 0 };
+	pthread_t th;
+	pid_t pid;
+	int map, p, l, status = -1;
+
+	text_init(&t, "rd4");
+	ext = bpfhost_extension__register(rt, &t.ext);
+	iv.hook = bpfhost_extension__hook(ext, "thook");
+	iv.type = bpfhost_extension__prog_type(ext, "tprog");
+	map = bpfhost_map_create(rt, BPFHOST_MAP_TYPE_ARRAY, "c", 4, 8, 1, NULL);
+	p = load_counter(rt, map);
+	l = bpfhost_link_create(p, iv.hook, NULL);
+	CHECK(l > 0);
+	pthread_create(&th, NULL, invoker, &iv);
+	wait_started(&iv, 1);
+	pid = fork();
+	if (pid == 0) {
+		alarm(10);
+		_exit(bpfhost_close(l) == 0 && bpfhost_extension__unregister(ext) == 0 ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	__atomic_store_n(&iv.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	CHECK_EQ(iv.bad, 0);
+	bpfhost__free(rt);
 }
