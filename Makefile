@@ -92,13 +92,19 @@ $(BENCH): $(BENCH_OBJS) $(LIB_A)
 
 tests: all $(UNIT)
 
-check: tests
+# check and demo first install missing packages (a no-op when all are
+# there), then build in a sub-make so that nothing compiles before that.
+check:
+	@bash scripts/install-deps.sh --quiet
+	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash tests/run.sh
 
 bench: $(BENCH)
 	$(BENCH)
 
-demo: all
+demo:
+	@bash scripts/install-deps.sh --quiet
+	@$(MAKE) --no-print-directory all
 	@bash examples/demo.sh $(BUILD)
 
 # libFuzzer targets need clang. The library is built once more with

@@ -237,8 +237,11 @@ TEST(vm_concurrent_runs)
 TEST(vm_run_argument_errors)
 {
 	uint64_t r0;
+	char log[128] = "";
+	BPFHOST_OPTS_INIT(bpfhost_vm_opts, o, .log_buf = log, .log_size = sizeof(log));
 
 	CHECK_EQ(bpfhost_vm__run(NULL, 0, 0, &r0), -EINVAL);
-	CHECK(!bpfhost_vm__load(NULL, 0, NULL));
+	CHECK(!bpfhost_vm__load(NULL, 0, &o));
 	CHECK_EQ(errno, EINVAL);
+	CHECK_CONTAINS(log, "program has no instructions");
 }
