@@ -56,6 +56,9 @@ PLUGIN := $(BUILD)/bpf_conformance_plugin
 UNIT := $(BUILD)/tests/unit_tests
 BENCH := $(BUILD)/bench/bench
 
+# Extensions shipped in the tree, each built like a third-party one.
+include $(wildcard extensions/*/build.mk)
+
 .PHONY: all check bench demo fuzz format format-check clean deps tests
 all: $(LIB_A) $(LIB_SO) $(CLI) $(PLUGIN)
 
@@ -73,7 +76,7 @@ $(LIB_A): $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(LIB_SO): $(LIB_OBJS) src/libbpfhost.map
-	$(CC) -shared -Wl,-soname,libbpfhost.so.0 -Wl,--version-script=src/libbpfhost.map \
+	$(CC) -shared -Wl,-soname,libbpfhost.so.0 -Wl,--version-script=src/libbpfhost.map -Wl,--no-undefined \
 		$(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
 
 $(CLI): $(CLI_OBJS) $(LIB_A)
