@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Raw bpf(2) system-call wrappers for the kernel oracle tier.
+ *
+ * The tier needs five things from the kernel: create an ARRAY map, read and
+ * write one of its elements, load an XDP program and run it once with
+ * BPF_PROG_TEST_RUN. They are issued here directly through syscall(2) with
+ * the UAPI structs of <linux/bpf.h>, so the tier depends on no libbpf. Every
+ * function returns a file descriptor or 0 on success and a negative errno on
+ * failure; the caller closes the descriptors it gets.
+ */
+#ifndef BH_TESTS_KERNEL_BPF_H
+#define BH_TESTS_KERNEL_BPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bpfhost/isa.h>
+
+/* ARRAY map with 4-byte keys: a map fd or -errno. */
+int bh_kbpf_array_create(uint32_t value_size, uint32_t max_entries);
+int bh_kbpf_map_update(int map_fd, uint32_t key, const void *value);
+int bh_kbpf_map_lookup(int map_fd, uint32_t key, void *value);
+
+/*
+ * Load an XDP program: a program fd or -errno. With log_level 0 no log is
+ * requested; otherwise log (log_sz bytes) receives the verifier log.
+ */
+int bh_kbpf_prog_load_xdp(const struct bpfhost_insn *insns, size_t insn_cnt, uint32_t log_level,
+			  char *log, size_t log_sz);
+
+struct bh_kbpf_run {
+	const void *data_in;
+	uint32_t size_in;
+	void *data_out;
+	/* in: capacity of data_out; out: bytes the kernel wrote there */
+	uint32_t size_out;
+	uint32_t retval;
+	uint32_t duration;
+};
+/* BPF_PROG_TEST_RUN with repeat 1: 0 or -errno. */
+int bh_kbpf_test_run(int prog_fd, struct bh_kbpf_run *run);
+
+#endif /* BH_TESTS_KERNEL_BPF_H */
