@@ -365,6 +365,19 @@ out:
 	return ret;
 }
 
+static int read_jit_setting(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 int bh_koracle_open(struct bh_koracle *o, char *why, size_t why_sz)
 {
 	/* r0 = INT64_MIN s/ -1 (ISA v4: sdiv); exit */
@@ -384,6 +397,7 @@ int bh_koracle_open(struct bh_koracle *o, char *why, size_t why_sz)
 
 	memset(o, 0, sizeof(*o));
 	o->map_fd = -1;
+	o->jit = read_jit_setting();
 	if (geteuid() != 0) {
 		snprintf(why, why_sz, "not root (it needs the bpf() syscall as root)");
 		return -EPERM;
@@ -451,5 +465,8 @@ void bh_koracle_summary(const struct bh_koracle *o, FILE *out, const char *label
 			fprintf(out, "; %u with other reasons", o->other_reasons);
 		fprintf(out, ")");
 	}
-	fprintf(out, "; %lu packet runs\n", o->runs);
+	fprintf(out, "; %lu packet runs, kernel %s\n", o->runs,
+		o->jit > 0    ? "JIT"
+		: o->jit == 0 ? "interpreter"
+			      : "JIT setting unknown");
 }

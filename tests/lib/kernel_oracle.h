@@ -56,6 +56,8 @@ struct bh_koracle {
 	unsigned long runs;
 	struct bh_koracle_reason reasons[BH_KORACLE_MAX_REASONS];
 	unsigned int nreasons, other_reasons;
+	/* /proc/sys/net/core/bpf_jit_enable: 0 interpreter, 1+ JIT, -1 unknown */
+	int jit;
 };
 
 enum bh_koracle_outcome {

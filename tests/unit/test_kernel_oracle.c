@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <bpfhost/isa.h>
+#include "isa/isa.h"
 #include "../lib/harness.h"
 #include "../lib/kernel_gen.h"
 #include "../lib/kernel_oracle.h"
@@ -29,7 +30,7 @@
 #define PROGS_DIR "tests/kernel/progs"
 #define MAX_PROGS 128
 #define DEFAULT_SEED 0x6f7261636c65ull /* "oracle" */
-#define DEFAULT_COUNT 300
+#define DEFAULT_COUNT 600
 #define RANDOM_PKTS 3
 
 static bool oracle_required(void)
@@ -326,6 +327,62 @@ TEST(kernel_oracle_gen_valid)
 	}
 }
 
+/* Operations random bodies never contain: calls, and what XDP or the engine refuses. */
+static bool not_generated(int op)
+{
+	switch (bh_opinfo[op].fmt) {
+	case BH_FMT_CALL:
+	case BH_FMT_CALL_LOCAL:
+	case BH_FMT_CALL_KFUNC:
+	case BH_FMT_CALLX:
+	case BH_FMT_LDABS:
+	case BH_FMT_LDIND:
+		return true;
+	case BH_FMT_LDDW:
+		return op != BH_OP_LDDW;
+	default:
+		return false;
+	}
+}
+
+/* Every other operation of opcodes.def shows up in a default run. */
+TEST(kernel_oracle_gen_coverage)
+{
+	static struct bpfhost_insn body[BH_KGEN_MAX_INSNS];
+	static bool seen[BH_OP__COUNT];
+	int op, covered = 0, wanted = 0;
+	uint64_t i;
+	size_t n, k;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < DEFAULT_COUNT; i++) {
+		struct bh_krng rng = program_rng(DEFAULT_SEED, i);
+
+		n = bh_kgen_body(&rng, program_shape(i), body);
+		for (k = 0; k < n; k++) {
+			op = bh_decode_op(&body[k]);
+			CHECK_MSG(op >= 0, "program %" PRIu64 " insn %zu: undecodable", i, k);
+			if (op < 0)
+				break;
+			seen[op] = true;
+			if (bh_opinfo[op].fmt == BH_FMT_LDDW)
+				k++;
+		}
+	}
+	for (op = 0; op < BH_OP__COUNT; op++) {
+		if (not_generated(op))
+			continue;
+		wanted++;
+		covered += seen[op];
+		CHECK_MSG(seen[op], "%s (0x%02x, \"%s\") never generated in %d bodies",
+			  bh_opinfo[op].name, bh_opinfo[op].code, bh_opinfo[op].mnem,
+			  DEFAULT_COUNT);
+	}
+	printf("  random bodies cover %d/%d operations (all but calls, pseudo lddw and legacy "
+	       "packet loads)\n",
+	       covered, wanted);
+}
+
 TEST(kernel_oracle_random)
 {
 	static struct bpfhost_insn body[BH_KGEN_MAX_INSNS];
@@ -441,8 +498,10 @@ TEST(kernel_oracle_self_check)
 		CHECK_CONTAINS(text, "MISMATCH leak, packet 0:");
 		CHECK_CONTAINS(text, "mov %r0, %r1");
 		CHECK_CONTAINS(text, "packet in (20 bytes):");
-		CHECK_CONTAINS(text, "self-check: kernel oracle: 3 programs compared, 1 agree, "
-				     "1 mismatch, 1 refused by kernel (1 x \"R6 !read_ok\")");
+		CHECK_CONTAINS(
+			text,
+			"self-check: kernel oracle: 3 programs compared, 1 agree, "
+			"1 mismatch, 1 refused by kernel (1 x \"R6 !read_ok\"); 2 packet runs");
 		free(text);
 	}
 	bh_koracle_close(&o);
