@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "maps/map.h"
+#include "maps/map_in_map.h"
 #include "maps/perf_event.h"
 #include "maps/prog_array.h"
 #include "maps/ringbuf.h"
@@ -85,6 +86,10 @@ const struct bh_map_ops *bh_map_type_ops(uint32_t type)
 		return &bh_lru_percpu_htab_map_ops;
 	case BPFHOST_MAP_TYPE_LPM_TRIE:
 		return &bh_lpm_trie_map_ops;
+	case BPFHOST_MAP_TYPE_ARRAY_OF_MAPS:
+		return &bh_array_of_maps_map_ops;
+	case BPFHOST_MAP_TYPE_HASH_OF_MAPS:
+		return &bh_hash_of_maps_map_ops;
 	case BPFHOST_MAP_TYPE_QUEUE:
 		return &bh_queue_map_ops;
 	case BPFHOST_MAP_TYPE_STACK:
