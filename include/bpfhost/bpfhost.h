@@ -155,6 +155,72 @@ BPFHOST_API int bpfhost_link_create(int prog_fd, struct bpfhost_hook *hook,
 /* Find a hook registered in rt by name (NULL + errno ENOENT). */
 BPFHOST_API struct bpfhost_hook *bpfhost_hook__find(struct bpfhost *rt, const char *name);
 
+/*
+ * ---- ring buffer / perf buffer consumers ----
+ *
+ * libbpf's ring_buffer__* and perf_buffer__* under our prefix, on bpfhost
+ * map fds. A consumer holds a reference on each of its maps for as long as
+ * it exists (closing the fd does not stop it). One thread at a time may
+ * poll/consume one consumer. Errors: NULL + errno from __new, negative
+ * errno elsewhere; messages go to the process print callback
+ * (bpfhost_set_print). Semantics and differences from Linux:
+ * docs/ringbuf.md.
+ */
+struct bpfhost_ring_buffer;
+/*
+ * Called for each committed record, in order; data is valid until it
+ * returns. A negative return stops consumption and is returned by
+ * __poll/__consume (the record counts as consumed).
+ */
+typedef int (*bpfhost_ring_buffer_sample_fn)(void *ctx, void *data, size_t size);
+struct bpfhost_ring_buffer_opts {
+	size_t sz;
+};
+/* Consumer of the RINGBUF map map_fd (EINVAL: other type or no callback; EBADF). */
+BPFHOST_API struct bpfhost_ring_buffer *
+bpfhost_ring_buffer__new(int map_fd, bpfhost_ring_buffer_sample_fn sample_cb, void *ctx,
+			 const struct bpfhost_ring_buffer_opts *opts);
+/* Add another ring with its own callback and context. */
+BPFHOST_API int bpfhost_ring_buffer__add(struct bpfhost_ring_buffer *rb, int map_fd,
+					 bpfhost_ring_buffer_sample_fn sample_cb, void *ctx);
+/*
+ * Wait up to timeout_ms (-1: forever) for records, then consume every
+ * ring: the number of records consumed (at most INT_MAX), a callback's
+ * negative return, or -errno (-EINTR).
+ */
+BPFHOST_API int bpfhost_ring_buffer__poll(struct bpfhost_ring_buffer *rb, int timeout_ms);
+/* Consume what is available without waiting; as __poll. */
+BPFHOST_API int bpfhost_ring_buffer__consume(struct bpfhost_ring_buffer *rb);
+/* An epoll fd (a kernel fd) that turns readable when records arrive. */
+BPFHOST_API int bpfhost_ring_buffer__epoll_fd(const struct bpfhost_ring_buffer *rb);
+BPFHOST_API void bpfhost_ring_buffer__free(struct bpfhost_ring_buffer *rb);
+
+struct bpfhost_perf_buffer;
+typedef void (*bpfhost_perf_buffer_sample_fn)(void *ctx, int cpu, void *data, uint32_t size);
+typedef void (*bpfhost_perf_buffer_lost_fn)(void *ctx, int cpu, uint64_t cnt);
+struct bpfhost_perf_buffer_opts {
+	size_t sz;
+};
+/*
+ * Consumer of the PERF_EVENT_ARRAY map map_fd: installs a buffer of
+ * page_cnt pages (a power of 2) in every slot, replacing earlier ones.
+ * lost_cb may be NULL. NULL + errno (EINVAL, EBADF, ENOMEM).
+ */
+BPFHOST_API struct bpfhost_perf_buffer *
+bpfhost_perf_buffer__new(int map_fd, size_t page_cnt, bpfhost_perf_buffer_sample_fn sample_cb,
+			 bpfhost_perf_buffer_lost_fn lost_cb, void *ctx,
+			 const struct bpfhost_perf_buffer_opts *opts);
+/*
+ * Wait up to timeout_ms (-1: forever), then deliver every slot's records:
+ * the number of records delivered (samples and loss reports; libbpf counts
+ * ready buffers instead) or -errno.
+ */
+BPFHOST_API int bpfhost_perf_buffer__poll(struct bpfhost_perf_buffer *pb, int timeout_ms);
+BPFHOST_API int bpfhost_perf_buffer__consume(struct bpfhost_perf_buffer *pb);
+BPFHOST_API int bpfhost_perf_buffer__epoll_fd(const struct bpfhost_perf_buffer *pb);
+/* Remove the buffers from the map's slots and free the consumer. */
+BPFHOST_API void bpfhost_perf_buffer__free(struct bpfhost_perf_buffer *pb);
+
 #ifdef __cplusplus
 }
 #endif
