@@ -31,7 +31,7 @@ volatile float ratio;
 const double scale = 2.5;
 struct flags all_flags[2] __tag("var_tag");
 enum color current_color;
-int __ttag("user") *tagged_ptr;
+int __ttag("user") * tagged_ptr;
 
 static __attribute__((noinline)) int helper(int x)
 {

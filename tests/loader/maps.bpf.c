@@ -70,12 +70,13 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
 	__uint(max_entries, 8);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_HASH);
-		__uint(max_entries, 16);
-		__type(key, __u32);
-		__type(value, __u64);
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_HASH);
+			__uint(max_entries, 16);
+			__type(key, __u32);
+			__type(value, __u64);
+		});
 } outer_hash SEC(".maps");
 
 int tail_a(struct xdp_md *ctx);
