@@ -221,6 +221,53 @@ BPFHOST_API int bpfhost_perf_buffer__epoll_fd(const struct bpfhost_perf_buffer *
 /* Remove the buffers from the map's slots and free the consumer. */
 BPFHOST_API void bpfhost_perf_buffer__free(struct bpfhost_perf_buffer *pb);
 
+/*
+ * ---- batch operations ----
+ *
+ * libbpf's bpf_map_*_batch with the kernel's semantics, for every map type
+ * with keys whose single-element operation exists (-EOPNOTSUPP otherwise).
+ * Elements go through the same paths as the single-element calls, so
+ * values have the same layout: per-CPU maps transfer
+ * round_up(value_size, 8) * ncpus bytes per element, other maps
+ * value_size bytes; keys and values are packed arrays.
+ *
+ * count: in, the number of elements the arrays hold (0: nothing is done,
+ * 0 is returned); out, the number processed, also when an error is
+ * returned (it is set to 0 first).
+ *
+ * Lookups: in_batch NULL starts at the beginning of the map; out_batch
+ * receives the cursor to pass as in_batch to the next call. The cursor is
+ * a key: both must point to key_size bytes for every map type (Linux needs
+ * only 4 bytes for hash maps, whose cursor is a bucket number). The end of
+ * the map gives -ENOENT with *count set to the elements of this last batch.
+ * An element deleted while a batch runs is skipped; if it was the cursor's
+ * key, the next step starts over from the first key (as get_next_key
+ * does), so a concurrently modified map may repeat elements, as in Linux.
+ *
+ * Flags: elem_flags may only be BPF_F_LOCK in Linux, which needs a
+ * bpf_spin_lock in the value; bpfhost maps have none, so any elem_flags is
+ * -EINVAL (batch updates are BPF_ANY updates, as in Linux). flags must be 0.
+ */
+struct bpfhost_map_batch_opts {
+	size_t sz;
+	uint64_t elem_flags;
+	uint64_t flags;
+};
+BPFHOST_API int bpfhost_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys,
+					 void *values, uint32_t *count,
+					 const struct bpfhost_map_batch_opts *opts);
+/* As lookup, deleting each element returned (maps with lookup_and_delete). */
+BPFHOST_API int bpfhost_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch,
+						    void *keys, void *values, uint32_t *count,
+						    const struct bpfhost_map_batch_opts *opts);
+/* Update count elements in order; stops at the first error. */
+BPFHOST_API int bpfhost_map_update_batch(int fd, const void *keys, const void *values,
+					 uint32_t *count,
+					 const struct bpfhost_map_batch_opts *opts);
+/* Delete count keys in order; stops at the first error (-ENOENT for a missing key). */
+BPFHOST_API int bpfhost_map_delete_batch(int fd, const void *keys, uint32_t *count,
+					 const struct bpfhost_map_batch_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif
