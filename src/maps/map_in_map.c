@@ -27,11 +27,13 @@
  * Concurrency: writers (user updates and deletes) serialise on the outer
  * map's mutex. A pointer is published with a release store and read by
  * programs with an acquire load; a new hash element is inserted holding 0
- * (a lookup meanwhile finds no map) and then receives its pointer. A
- * replaced or removed inner map is released only after a grace period
- * (every invocation in flight has returned), so a program that looked it
- * up keeps a valid map for the rest of its run; user lookups read the slot
- * under the mutex.
+ * (a lookup meanwhile finds no map) and then receives its pointer. (As
+ * with Linux's preallocated hash maps, a program racing with a delete may
+ * read the slot of an element just reused for another key: it then gets
+ * that key's map, which is just as valid.) A replaced or removed inner
+ * map is released only after a grace period (every invocation in flight
+ * has returned), so a program that looked it up keeps a valid map for the
+ * rest of its run; user lookups read the slot under the mutex.
  *
  * Creation passes the template to check_def/open through a thread-local
  * pointer set only by bh_mim_create for the duration of bh_map_create: any

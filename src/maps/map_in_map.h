@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bpfhost/bpfhost.h>
 #include "common/log.h"
 
 struct bh_map;
@@ -27,7 +28,7 @@ extern const struct bh_map_ops bh_hash_of_maps_map_ops;
 
 static inline bool bh_map_type_is_mim(uint32_t type)
 {
-	return type == 12 /* ARRAY_OF_MAPS */ || type == 13 /* HASH_OF_MAPS */;
+	return type == BPFHOST_MAP_TYPE_ARRAY_OF_MAPS || type == BPFHOST_MAP_TYPE_HASH_OF_MAPS;
 }
 
 /*
