@@ -522,6 +522,37 @@ static const char *prog_use_inner = "stw [%%r10-4], 0\n"
 				    "mov %%r0, -1\n"
 				    "exit\n";
 
+/* prog_use_inner with an atomic increment, for several threads at once */
+static const char *prog_use_inner_atomic = "stw [%%r10-4], 0\n"
+					   "lddw %%r1, 0x%x\n"
+					   "mov %%r2, %%r10\n"
+					   "add %%r2, -4\n"
+					   "call 1\n"
+					   "jeq %%r0, 0, nomap\n"
+					   "mov %%r6, %%r0\n"
+					   "mov %%r1, %%r6\n"
+					   "mov %%r2, %%r10\n"
+					   "add %%r2, -4\n"
+					   "call 1\n"
+					   "jeq %%r0, 0, novalue\n"
+					   "mov %%r1, 1\n"
+					   "lock add [%%r0+0], %%r1\n"
+					   "mov %%r0, 1\n"
+					   "exit\n"
+					   "novalue:\n"
+					   "stdw [%%r10-16], 100\n"
+					   "mov %%r1, %%r6\n"
+					   "mov %%r2, %%r10\n"
+					   "add %%r2, -4\n"
+					   "mov %%r3, %%r10\n"
+					   "add %%r3, -16\n"
+					   "mov %%r4, 0\n"
+					   "call 2\n"
+					   "exit\n"
+					   "nomap:\n"
+					   "mov %%r0, -1\n"
+					   "exit\n";
+
 TEST(mim_program_uses_inner_map)
 {
 	struct penv e;
@@ -719,7 +750,7 @@ TEST(mim_replace_while_invoking)
 		CHECK_EQ(put_fd(outer, 0, tmpl, BPFHOST_ANY), 0);
 		bpfhost_close(tmpl);
 	}
-	link = load_attach(&e, prog_use_inner, outer);
+	link = load_attach(&e, prog_use_inner_atomic, outer);
 	if (link <= 0)
 		goto out;
 	for (i = 0; i < 2; i++)
