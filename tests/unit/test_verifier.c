@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Verifier core: control flow, registers, scalars, branches, stack, loops,
+ * exits. Each test verifies a small program under a hand-built program type
+ * (test_verifier_util.h) and checks the verdict, the rule and the message.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/harness.h"
+#include "test_verifier_util.h"
+
+static void accept_(const char *file, int line, const char *type, const char *text,
+		    struct vt_run *r)
+{
+	vt_verify_asm(text, type, r);
+	if (r->err)
+		bh_test_fail(file, line, "expected the program to be accepted, got %d: %s", r->err,
+			     r->log);
+}
+
+static void refuse_(const char *file, int line, const char *type, enum bh_vrule rule,
+		    const char *substr, const char *text)
+{
+	struct vt_run r;
+
+	vt_verify_asm(text, type, &r);
+	if (!r.err)
+		bh_test_fail(file, line, "expected refusal [%s], but accepted: %s",
+			     bh_vrule_name(rule), r.res.summary);
+	else if (r.res.rule != rule)
+		bh_test_fail(file, line, "expected rule [%s], got [%s]: %s", bh_vrule_name(rule),
+			     r.res.rule == BH_VR__COUNT ? "asm" : bh_vrule_name(r.res.rule), r.log);
+	else if (!strstr(r.log, substr))
+		bh_test_fail(file, line, "message lacks \"%s\": %s", substr, r.log);
+	vt_run_free(&r);
+}
+
+#define ACCEPT(type, text)                                    \
+	do {                                                  \
+		struct vt_run r_;                             \
+		accept_(__FILE__, __LINE__, type, text, &r_); \
+		vt_run_free(&r_);                             \
+	} while (0)
+#define REFUSE(type, rule, substr, text) refuse_(__FILE__, __LINE__, type, rule, substr, text)
+
+TEST(verifier_straight_line)
+{
+	struct vt_run r;
+
+	accept_(__FILE__, __LINE__, "ctx",
+		"mov %r0, 7\n"
+		"add %r0, 3\n"
+		"mul %r0, 2\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_is_const(&r.res.r0));
+	CHECK_U64(r.res.r0.umin, 20);
+	CHECK_EQ(r.res.insns_processed, 4);
+	CHECK_CONTAINS(r.res.summary, "verifier: accepted");
+	CHECK(r.res.insns == NULL);
+	vt_run_free(&r);
+}
+
+TEST(verifier_uninit_register)
+{
+	REFUSE("ctx", BH_VR_UNINIT_REG, "r2 is read but not initialised",
+	       "mov %r0, %r2\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_UNINIT_REG, "r3 is read but not initialised",
+	       "mov %r0, 1\n"
+	       "add %r0, %r3\n"
+	       "exit\n");
+	/* r1..r5 are clobbered by a helper call */
+	REFUSE("ctx", BH_VR_UNINIT_REG, "r1 is read but not initialised",
+	       "call 5\n"
+	       "mov %r0, %r1\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_UNINIT_REG, "r4 is read",
+	       "mov %r0, 0\n"
+	       "jeq %r4, 0, +0\n"
+	       "exit\n");
+}
+
+TEST(verifier_r0_at_exit)
+{
+	REFUSE("ctx", BH_VR_R0_UNINIT, "r0 is not initialised at exit", "exit\n");
+	REFUSE("ctx", BH_VR_R0_UNINIT, "r0 is not initialised",
+	       "ldxw %r2, [%r1+0]\n"
+	       "jeq %r2, 0, skip\n"
+	       "mov %r0, 1\n"
+	       "skip:\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_LEAK, "returning a pointer (ctx)",
+	       "mov %r0, %r1\n"
+	       "exit\n");
+}
+
+TEST(verifier_return_range)
+{
+	struct vt_run r;
+
+	ACCEPT("ret01", "mov %r0, 1\nexit\n");
+	REFUSE("ret01", BH_VR_RET_RANGE, "outside the range [0, 1]", "mov %r0, 2\nexit\n");
+	REFUSE("ret01", BH_VR_RET_RANGE, "r0 at exit may be scalar",
+	       "ldxw %r0, [%r1+0]\n"
+	       "exit\n");
+	/* a bounded value is fine */
+	accept_(__FILE__, __LINE__, "ret01",
+		"ldxw %r0, [%r1+0]\n"
+		"and %r0, 1\n"
+		"exit\n",
+		&r);
+	CHECK_U64(r.res.r0.umin, 0);
+	CHECK_U64(r.res.r0.umax, 1);
+	vt_run_free(&r);
+}
+
+TEST(verifier_r0_range_joins_paths)
+{
+	struct vt_run r;
+
+	accept_(__FILE__, __LINE__, "ctx",
+		"ldxw %r2, [%r1+0]\n"
+		"mov %r0, 3\n"
+		"jgt %r2, 10, out\n"
+		"mov %r0, 9\n"
+		"out:\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_contains(&r.res.r0, 3));
+	CHECK(bh_scalar_contains(&r.res.r0, 9));
+	CHECK(r.res.r0.umin == 3 && r.res.r0.umax == 9);
+	vt_run_free(&r);
+}
+
+TEST(verifier_unreachable_code)
+{
+	REFUSE("ctx", BH_VR_UNREACHABLE, "unreachable insn 2",
+	       "mov %r0, 0\n"
+	       "exit\n"
+	       "mov %r0, 1\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_UNREACHABLE, "unreachable insn 2",
+	       "mov %r0, 0\n"
+	       "ja +1\n"
+	       "mov %r0, 1\n"
+	       "exit\n");
+}
+
+TEST(verifier_jumps_stay_in_function)
+{
+	REFUSE("ctx", BH_VR_JUMP_OUT, "leaves the function",
+	       "mov %r0, 0\n"
+	       "call local f\n"
+	       "exit\n"
+	       "f:\n"
+	       "jeq %r1, 0, +1\n"
+	       "exit\n"
+	       "ja -5\n");
+	REFUSE("ctx", BH_VR_ENCODING, "outside the program",
+	       "mov %r0, 0\n"
+	       "ja +5\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_JUMP_OUT, "falls through into the next function",
+	       "mov %r0, 0\n"
+	       "call local f\n"
+	       "mov %r0, 1\n"
+	       "f:\n"
+	       "mov %r0, 2\n"
+	       "exit\n");
+}
+
+TEST(verifier_unsupported)
+{
+	REFUSE("ctx", BH_VR_UNSUPPORTED, "legacy packet loads",
+	       "ldabsb 3\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_UNSUPPORTED, "kfunc",
+	       "call runtime 7, 0\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_UNSUPPORTED, "callx needs a known helper id",
+	       "ldxdw %r2, [%r1+0]\n"
+	       "call %r2\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+}
+
+TEST(verifier_branch_refinement)
+{
+	/* the bound proven by the branch makes the stack index safe */
+	ACCEPT("ctx", "ldxw %r2, [%r1+0]\n"
+		      "stdw [%r10-16], 0\n"
+		      "stdw [%r10-8], 0\n"
+		      "mov %r0, 0\n"
+		      "jgt %r2, 15, out\n"
+		      "mov %r3, %r10\n"
+		      "sub %r3, 16\n"
+		      "add %r3, %r2\n"
+		      "ldxb %r0, [%r3]\n"
+		      "out:\n"
+		      "exit\n");
+	/* off by one: index 16 would reach r10 + 0 */
+	REFUSE("ctx", BH_VR_STACK_BOUNDS, "outside the frame",
+	       "ldxw %r2, [%r1+0]\n"
+	       "stdw [%r10-16], 0\n"
+	       "stdw [%r10-8], 0\n"
+	       "mov %r0, 0\n"
+	       "jgt %r2, 16, out\n"
+	       "mov %r3, %r10\n"
+	       "sub %r3, 16\n"
+	       "add %r3, %r2\n"
+	       "ldxb %r0, [%r3]\n"
+	       "out:\n"
+	       "exit\n");
+	/* a decided branch: the other side is never explored */
+	ACCEPT("ctx", "mov %r2, 5\n"
+		      "mov %r0, 0\n"
+		      "jlt %r2, 3, bad\n"
+		      "exit\n"
+		      "bad:\n"
+		      "ldxdw %r0, [%r2]\n"
+		      "exit\n");
+	/* linked copies: a bound on r3 also bounds r2 */
+	ACCEPT("ctx", "ldxw %r2, [%r1+0]\n"
+		      "stdw [%r10-8], 0\n"
+		      "mov %r0, 0\n"
+		      "mov %r3, %r2\n"
+		      "jgt %r3, 7, out\n"
+		      "mov %r4, %r10\n"
+		      "sub %r4, 8\n"
+		      "add %r4, %r2\n"
+		      "ldxb %r0, [%r4]\n"
+		      "out:\n"
+		      "exit\n");
+	/* 32-bit comparisons refine the low half */
+	ACCEPT("ctx", "ldxw %r2, [%r1+0]\n"
+		      "stdw [%r10-8], 0\n"
+		      "mov %r0, 0\n"
+		      "jgt32 %r2, 7, out\n"
+		      "mov %r4, %r10\n"
+		      "sub %r4, 8\n"
+		      "add %r4, %r2\n"
+		      "ldxb %r0, [%r4]\n"
+		      "out:\n"
+		      "exit\n");
+}
+
+TEST(verifier_stack_init)
+{
+	ACCEPT("ctx", "stw [%r10-4], 1\n"
+		      "ldxw %r0, [%r10-4]\n"
+		      "exit\n");
+	REFUSE("ctx", BH_VR_STACK_UNINIT, "uninitialised stack byte at fp-8",
+	       "ldxdw %r0, [%r10-8]\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_STACK_UNINIT, "uninitialised stack byte at fp-4",
+	       "stw [%r10-8], 1\n"
+	       "ldxdw %r0, [%r10-8]\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_STACK_BOUNDS, "outside the frame [-512, 0)",
+	       "stdw [%r10-520], 1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_STACK_BOUNDS, "outside the frame [-512, 0)",
+	       "stdw [%r10-4], 1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	/* stored on one path only */
+	REFUSE("ctx", BH_VR_STACK_UNINIT, "uninitialised stack",
+	       "ldxw %r2, [%r1+0]\n"
+	       "jeq %r2, 0, skip\n"
+	       "stdw [%r10-8], 3\n"
+	       "skip:\n"
+	       "ldxdw %r0, [%r10-8]\n"
+	       "exit\n");
+}
+
+TEST(verifier_stack_spills)
+{
+	struct vt_run r;
+
+	/* a spilled pointer comes back as a pointer */
+	ACCEPT("ctx", "stxdw [%r10-8], %r1\n"
+		      "ldxdw %r2, [%r10-8]\n"
+		      "ldxw %r0, [%r2+4]\n"
+		      "exit\n");
+	/* a precise scalar spill keeps its value */
+	accept_(__FILE__, __LINE__, "ctx",
+		"mov %r2, 42\n"
+		"stxdw [%r10-16], %r2\n"
+		"ldxdw %r0, [%r10-16]\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_is_const(&r.res.r0) && r.res.r0.umin == 42);
+	vt_run_free(&r);
+	/* also at 32 bits */
+	accept_(__FILE__, __LINE__, "ctx",
+		"stw [%r10-8], 9\n"
+		"ldxw %r0, [%r10-8]\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_is_const(&r.res.r0) && r.res.r0.umin == 9);
+	vt_run_free(&r);
+	REFUSE("ctx", BH_VR_STACK_SPILL, "reads part of a spilled pointer",
+	       "stxdw [%r10-8], %r1\n"
+	       "ldxw %r0, [%r10-8]\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_STACK_SPILL, "only aligned 8-byte spills keep a pointer",
+	       "stxw [%r10-8], %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_STACK_SPILL, "only aligned 8-byte spills keep a pointer",
+	       "stxdw [%r10-12], %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	/* a partial overwrite makes the rest of the pointer unreadable */
+	REFUSE("ctx", BH_VR_STACK_UNINIT, "uninitialised stack byte at fp-4",
+	       "stxdw [%r10-8], %r1\n"
+	       "stw [%r10-8], 0\n"
+	       "ldxdw %r0, [%r10-8]\n"
+	       "exit\n");
+}
+
+TEST(verifier_stack_variable_offset)
+{
+	/* the conformance suite's stack.data: r10 + var */
+	ACCEPT("ctx", "mov %r1, 51\n"
+		      "stdw [%r10-16], 0xab\n"
+		      "stdw [%r10-8], 0xcd\n"
+		      "and %r1, 1\n"
+		      "lsh %r1, 3\n"
+		      "mov %r2, %r10\n"
+		      "add %r2, %r1\n"
+		      "ldxdw %r0, [%r2-16]\n"
+		      "exit\n");
+	REFUSE("ctx", BH_VR_STACK_UNINIT, "uninitialised stack",
+	       "ldxw %r1, [%r1+0]\n"
+	       "stdw [%r10-8], 0xcd\n"
+	       "and %r1, 8\n"
+	       "mov %r2, %r10\n"
+	       "add %r2, %r1\n"
+	       "ldxdw %r0, [%r2-16]\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_UNBOUNDED, "unbounded scalar",
+	       "ldxdw %r2, [%r1+0]\n"
+	       "mov %r3, %r10\n"
+	       "add %r3, %r2\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+}
+
+TEST(verifier_pointer_arith)
+{
+	REFUSE("ctx", BH_VR_PTR_ALU32, "32-bit add on a pointer",
+	       "add32 %r1, 4\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ALU32, "32-bit move of pointer r1",
+	       "mov32 %r2, %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ARITH, "mul on a pointer",
+	       "mul %r1, 2\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ARITH, "and on a pointer",
+	       "mov %r2, %r10\n"
+	       "and %r2, -8\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ARITH, "adding two pointers",
+	       "mov %r2, %r10\n"
+	       "add %r2, %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ARITH, "different regions",
+	       "mov %r2, %r10\n"
+	       "sub %r2, %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_ARITH, "negation of pointer",
+	       "neg %r1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	/* pointer - pointer of the same frame is a number */
+	ACCEPT("ctx", "mov %r2, %r10\n"
+		      "sub %r2, 8\n"
+		      "mov %r0, %r10\n"
+		      "sub %r0, %r2\n"
+		      "exit\n");
+}
+
+TEST(verifier_pointer_compare)
+{
+	REFUSE("ctx", BH_VR_PTR_CMP, "pointers into different regions",
+	       "mov %r0, 0\n"
+	       "jgt %r1, %r10, +0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_CMP, "scalar other than 0",
+	       "mov %r0, 0\n"
+	       "jgt %r1, 100, +0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_PTR_CMP, "32-bit comparison",
+	       "mov %r0, 0\n"
+	       "jeq32 %r1, 0, +0\n"
+	       "exit\n");
+	/* a context pointer is never NULL: the check is decided */
+	ACCEPT("ctx", "mov %r0, 0\n"
+		      "jne %r1, 0, +1\n"
+		      "ldxdw %r0, [%r0]\n"
+		      "exit\n");
+}
+
+TEST(verifier_loops)
+{
+	struct vt_run r;
+
+	/* bounded: the counter decides the branch after 10 rounds */
+	accept_(__FILE__, __LINE__, "ctx",
+		"mov %r0, 0\n"
+		"mov %r2, 0\n"
+		"loop:\n"
+		"add %r0, 3\n"
+		"add %r2, 1\n"
+		"jlt %r2, 10, loop\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_is_const(&r.res.r0) && r.res.r0.umin == 30);
+	vt_run_free(&r);
+	REFUSE("ctx", BH_VR_INFINITE_LOOP, "infinite loop",
+	       "mov %r0, 0\n"
+	       "loop:\n"
+	       "ja loop\n");
+	REFUSE("ctx", BH_VR_INFINITE_LOOP, "infinite loop",
+	       "mov %r0, 0\n"
+	       "ldxw %r2, [%r1+0]\n"
+	       "loop:\n"
+	       "mov %r3, 1\n"
+	       "jne %r2, 0, loop\n"
+	       "exit\n");
+	/* unbounded: the counter never decides the branch */
+	REFUSE("ctx", BH_VR_TOO_COMPLEX, "too complex",
+	       "mov %r0, 0\n"
+	       "ldxdw %r2, [%r1+0]\n"
+	       "loop:\n"
+	       "add %r0, 1\n"
+	       "jne %r0, %r2, loop\n"
+	       "exit\n");
+}
+
+TEST(verifier_budget)
+{
+	struct bpfhost_insn prog[] = {
+		{ 0xb7, 0, 0, 0, 0 },  /* r0 = 0 */
+		{ 0x07, 0, 0, 0, 1 },  /* r0 += 1 */
+		{ 0xa5, 0, 0, -2, 0 }, /* if r0 < imm goto 1 (imm set below) */
+		{ 0x95, 0, 0, 0, 0 },
+	};
+	struct vt_run r;
+
+	/* a loop of 100000 rounds: too many for a budget of 10000 */
+	vt_budget = 10000;
+	prog[2].imm = 100000;
+	vt_verify_insns(prog, 4, "ctx", 0, &r);
+	CHECK_EQ(r.err, -E2BIG);
+	CHECK_EQ(r.res.rule, BH_VR_TOO_COMPLEX);
+	vt_run_free(&r);
+	prog[2].imm = 1000;
+	vt_verify_insns(prog, 4, "ctx", 0, &r);
+	CHECK_EQ(r.err, 0);
+	CHECK(r.res.insns_processed > 2000);
+	vt_run_free(&r);
+	vt_budget = 0;
+}
+
+TEST(verifier_message_format)
+{
+	struct vt_run r;
+
+	vt_verify_asm("mov %r0, 0\n"
+		      "ldxdw %r0, [%r1-8]\n"
+		      "exit\n",
+		      "ctx", &r);
+	CHECK_EQ(r.err, -EACCES);
+	CHECK_EQ(r.res.rule, BH_VR_CTX_HEADER);
+	CHECK_EQ(r.res.err_insn, 1);
+	CHECK_CONTAINS(r.log, "insn 1: r0 = *(u64 *)(r1 - 8)");
+	CHECK_CONTAINS(r.log, "error: context access at offset -8");
+	CHECK_CONTAINS(r.log, "r1: ctx(off=0)");
+	CHECK_CONTAINS(r.log, "hint:");
+	CHECK_CONTAINS(r.log, "verifier: refused insn 1 [ctx-header]");
+	CHECK_CONTAINS(r.res.summary, "verifier: refused insn 1 [ctx-header] (processed 2 insns)");
+	vt_run_free(&r);
+	/* the source line from the loader's line info */
+	vt_verify_asm("ldxdw %r0, [%r1-8]\n"
+		      "exit\n",
+		      "ctx", &r);
+	CHECK_CONTAINS(r.log, "source: int prog(void *ctx) {");
+	vt_run_free(&r);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Test program types, maps and helpers for the verifier tests (see the header). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/helpers.h"
+#include "runtime/runtime.h"
+#include "test_verifier_util.h"
+
+static const struct bpfhost_ctx_range ctx_writable[] = { { 16, 8 } };
+static const struct bpfhost_ctx_desc ctx_desc = {
+	.version = BPFHOST_CTX_DESC_VERSION,
+	.size = sizeof(struct bpfhost_ctx_desc),
+	.ctx_size = 32,
+	.data_off = -1,
+	.data_end_off = -1,
+	.data_meta_off = -1,
+	.writable = ctx_writable,
+	.nr_writable = 1,
+};
+
+static const struct bpfhost_ctx_range xdp_writable[] = { { 32, 4 } };
+static const struct bpfhost_ctx_desc xdp_desc = {
+	.version = BPFHOST_CTX_DESC_VERSION,
+	.size = sizeof(struct bpfhost_ctx_desc),
+	.ctx_size = 40,
+	.data_off = 0,
+	.data_end_off = 8,
+	.data_meta_off = 16,
+	.writable = xdp_writable,
+	.nr_writable = 1,
+};
+
+static const struct bpfhost_ctx_view_field xdp_md_view[] = {
+	{ 0, 4, 0, 8 },	  /* data */
+	{ 4, 4, 8, 8 },	  /* data_end */
+	{ 8, 4, 16, 8 },  /* data_meta */
+	{ 12, 4, 24, 4 }, /* ingress_ifindex */
+	{ 16, 4, 28, 4 }, /* rx_queue_index */
+};
+static const struct bpfhost_ctx_desc xdp_md_desc = {
+	.version = BPFHOST_CTX_DESC_VERSION,
+	.size = sizeof(struct bpfhost_ctx_desc),
+	.ctx_size = 40,
+	.data_off = 0,
+	.data_end_off = 8,
+	.data_meta_off = 16,
+	.writable = xdp_writable,
+	.nr_writable = 1,
+	.linux_ctx_size = 24,
+	.view = xdp_md_view,
+	.nr_view_fields = 5,
+};
+
+static const char rodata[16] = "hello\0pad";
+
+static const struct bh_map_def maps[] = {
+	[1] = { BPFHOST_MAP_TYPE_HASH, 4, 8, 16, 0, "hash" },
+	[2] = { BPFHOST_MAP_TYPE_ARRAY, 4, 16, 4, 0, "arr" },
+	[3] = { BPFHOST_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, "rb" },
+	[4] = { BPFHOST_MAP_TYPE_ARRAY, 4, 16, 1, BPFHOST_F_RDONLY_PROG, ".rodata" },
+	[5] = { BPFHOST_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "jmp" },
+	[6] = { BPFHOST_MAP_TYPE_QUEUE, 0, 8, 16, 0, "q" },
+	[7] = { BPFHOST_MAP_TYPE_ARRAY, 4, 32, 1, 0, "glob" },
+};
+
+static uint64_t identity(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, void *ctx)
+{
+	return r1;
+}
+
+static const struct bpfhost_helper_proto identity_proto = {
+	.version = BPFHOST_HELPER_PROTO_VERSION,
+	.size = sizeof(struct bpfhost_helper_proto),
+	.id = 5,
+	.name = "identity",
+	.fn = identity,
+	.ret = BPFHOST_RET_INTEGER,
+	.args = { BPFHOST_ARG_ANYTHING },
+};
+
+uint32_t vt_budget;
+
+struct vt_cookie {
+	const struct bpfhost_insn *insns;
+	bool conformance;
+};
+
+static const struct bpfhost_helper_proto *find_helper(void *cookie, uint32_t id)
+{
+	const struct vt_cookie *c = cookie;
+
+	if (c->conformance)
+		return id == 5 ? &identity_proto : NULL;
+	if (id == 12)
+		return &bh_tail_call_proto;
+	return bh_core_helper_find(id);
+}
+
+static bool map_def(void *cookie, size_t idx, struct bh_verifier_map *out)
+{
+	const struct vt_cookie *c = cookie;
+	int32_t fd = c->insns[idx].imm;
+
+	if (fd <= 0 || (size_t)fd >= sizeof(maps) / sizeof(maps[0]))
+		return false;
+	out->def = &maps[fd];
+	out->rodata = fd == 4 ? rodata : NULL;
+	return true;
+}
+
+static const char *source_line(void *cookie, size_t idx)
+{
+	(void)cookie;
+	return idx == 0 ? "int prog(void *ctx) {" : NULL;
+}
+
+int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *type,
+		    unsigned log_level, struct vt_run *run)
+{
+	struct bh_verifier_input in;
+	struct vt_cookie c = { insns, false };
+	struct bh_log log = BH_LOG_INIT;
+
+	memset(run, 0, sizeof(*run));
+	memset(&in, 0, sizeof(in));
+	in.insns = insns;
+	in.insn_cnt = cnt;
+	in.ret_min = 1;
+	in.ret_max = 0;
+	in.find_helper = find_helper;
+	in.map_def = map_def;
+	in.source_line = source_line;
+	in.cookie = &c;
+	in.log_level = log_level;
+	in.insn_budget = vt_budget;
+	if (!strcmp(type, "ctx")) {
+		in.ctx = &ctx_desc;
+	} else if (!strcmp(type, "ret01")) {
+		in.ctx = &ctx_desc;
+		in.ret_min = 0;
+		in.ret_max = 1;
+	} else if (!strcmp(type, "xdp")) {
+		in.ctx = &xdp_desc;
+		in.ret_min = 0;
+		in.ret_max = 4;
+	} else if (!strcmp(type, "xdp_md")) {
+		in.ctx = &xdp_md_desc;
+		in.ret_min = 0;
+		in.ret_max = 4;
+	} else if (!strncmp(type, "mem:", 4)) {
+		c.conformance = true;
+		in.entry[0].kind = BH_VENTRY_MEM;
+		in.entry[0].value = strtoull(type + 4, NULL, 0);
+		in.entry[1].kind = BH_VENTRY_SCALAR;
+		in.entry[1].value = in.entry[0].value;
+	} else if (!strcmp(type, "none")) {
+		c.conformance = true;
+		in.entry[0].kind = BH_VENTRY_SCALAR;
+		in.entry[1].kind = BH_VENTRY_SCALAR;
+	} else {
+		snprintf(run->log, sizeof(run->log), "unknown test type '%s'", type);
+		run->err = -EINVAL;
+		return run->err;
+	}
+	run->err = bh_verify(&in, &run->res, &log);
+	bh_log_finish(&log, run->log, sizeof(run->log), NULL, BPFHOST_WARN);
+	return run->err;
+}
+
+int vt_verify_asm(const char *text, const char *type, struct vt_run *run)
+{
+	BPFHOST_OPTS_INIT(bpfhost_asm_opts, opts, .filename = "test.s", .log_buf = run->log,
+			  .log_size = sizeof(run->log));
+	struct bpfhost_insn *insns = NULL;
+	size_t cnt = 0;
+	int err;
+
+	memset(run, 0, sizeof(*run));
+	err = bpfhost_asm(text, strlen(text), &insns, &cnt, &opts);
+	if (err) {
+		run->err = err;
+		run->res.rule = BH_VR__COUNT; /* marks "did not assemble" */
+		return err;
+	}
+	err = vt_verify_insns(insns, cnt, type, 0, run);
+	bpfhost_insns_free(insns);
+	return err;
+}
+
+void vt_run_free(struct vt_run *run)
+{
+	free(run->res.insns);
+	run->res.insns = NULL;
+}
