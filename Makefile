@@ -79,8 +79,12 @@ $(LIB_SO): $(LIB_OBJS) src/libbpfhost.map
 	$(CC) -shared -Wl,-soname,libbpfhost.so.0 -Wl,--version-script=src/libbpfhost.map -Wl,--no-undefined \
 		$(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
 
+# The CLI loads extension shared objects (--ext) that call bpfhost_*
+# functions resolved against it: the whole library goes in, its public
+# symbols exported.
 $(CLI): $(CLI_OBJS) $(LIB_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB_A) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(CLI_OBJS) -Wl,--whole-archive $(LIB_A) \
+		-Wl,--no-whole-archive $(LDLIBS)
 
 $(PLUGIN): $(PLUGIN_OBJS) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(PLUGIN_OBJS) $(LIB_A) $(LDLIBS)

@@ -499,6 +499,102 @@ test_example_demo() {
 	contains "$demo_out" "classified as IPv4 / UDP" "demo output"
 }
 
+# ---- extensions (--ext) and feature ----
+SAMPLE_SO=$BUILD/extensions/libbpfhost_sample.so
+NOHEADER_SO=$BUILD/extensions/libbpfhost_noheader.so
+
+test_feature_without_extensions() {
+	run feature
+	expect_ok
+	contains "$out" "Program types: none" "feature output"
+	contains "$out" "Hooks: none" "feature output"
+	contains "$out" "12      bpf_tail_call" "core helpers"
+	contains "$out" "27  ringbuf" "map types"
+	run feature extra
+	expect_error "feature takes no arguments, got 'extra'"
+	run feature help
+	expect_ok
+	contains "$out" "Usage:" "feature help"
+	if have_python; then
+		run -j feature
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" 'len(j["prog_types"]) + len(j["hooks"])')" "0" "JSON lists"
+		equals "$(json_get "$out" '[h["name"] for h in j["helpers"] if h["id"] == 12][0]')" \
+			"bpf_tail_call" "JSON core helper"
+		equals "$(json_get "$out" '[m["name"] for m in j["map_types"] if m["id"] == 1][0]')" \
+			"hash" "JSON map type"
+	fi
+}
+
+test_ext_sample_feature() {
+	if [ ! -f "$SAMPLE_SO" ]; then
+		skip "$SAMPLE_SO not built"
+		return
+	fi
+	run --ext "$SAMPLE_SO" feature
+	expect_ok
+	contains "$out" "Program types (1):" "feature output"
+	contains "$out" "sample: extension 'sample', Linux program type 0, context 24 bytes (data 0, data_end 8, data_meta -1), context header: yes" "program type line"
+	contains "$out" "sample_hook: extension 'sample', program type 'sample', verdict rule until_not_pass (pass value 1), context header: yes" "hook line"
+	contains "$out" "65537   bpfhost_sample_get_secret (program type 'sample', context passed implicitly)" "extension helper"
+	# the option may come anywhere, also as --ext=PATH
+	run feature "--ext=$SAMPLE_SO"
+	expect_ok
+	contains "$out" "sample_hook" "feature output"
+	# loaded twice: the second registration is refused by name
+	run --ext "$SAMPLE_SO" --ext "$SAMPLE_SO" feature
+	expect_error "extension 'sample': an extension of this name is already registered (refused)"
+	contains "$err" "$SAMPLE_SO" "error names the file"
+	# -d shows the runtime's info messages
+	run -d --ext "$SAMPLE_SO" version
+	expect_ok
+	contains "$err" "extension 'sample': registered (1 program types, 1 hooks)" "debug output"
+	if have_python; then
+		run -j --ext "$SAMPLE_SO" feature
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" 'j["prog_types"][0]["name"]')" "sample" "JSON type"
+		equals "$(json_get "$out" 'j["prog_types"][0]["context_header"]')" "True" "JSON type cap"
+		equals "$(json_get "$out" 'j["prog_types"][0]["ctx_size"]')" "24" "JSON ctx size"
+		equals "$(json_get "$out" 'j["hooks"][0]["prog_type"]')" "sample" "JSON hook type"
+		equals "$(json_get "$out" 'j["hooks"][0]["context_header"]')" "True" "JSON hook cap"
+		equals "$(json_get "$out" '[h["prog_type"] for h in j["helpers"] if h["id"] == 65537][0]')" \
+			"sample" "JSON extension helper"
+	fi
+}
+
+test_ext_refusals() {
+	run --ext "$T/nonexistent.so" feature
+	expect_error "extension $T/nonexistent.so: No such file or directory"
+	# on any command, before it runs
+	run --ext "$T/nonexistent.so" version
+	expect_error "No such file or directory"
+	printf 'not an ELF file\n' >"$T/text.so"
+	run --ext "$T/text.so" feature
+	expect_error "extension $T/text.so: cannot load:"
+	if [ -f "$BUILD/libbpfhost.so" ]; then
+		run --ext "$BUILD/libbpfhost.so" feature
+		expect_error "extension $BUILD/libbpfhost.so: no symbol bpfhost_extension_entry"
+	fi
+	run --ext
+	expect_error "option '--ext' needs an argument"
+	run --ext "" feature
+	expect_error "option --ext needs a shared object path"
+	if [ ! -f "$NOHEADER_SO" ]; then
+		skip "$NOHEADER_SO not built"
+		return
+	fi
+	run --ext "$NOHEADER_SO" feature
+	expect_error "$NOHEADER_SO: extension 'noheader': program type 'noheader': does not declare BPFHOST_CAP_CONTEXT_HEADER (capabilities 0x0); every context must be preceded by the bpfhost context header (refused)"
+	if have_python; then
+		run -j --ext "$NOHEADER_SO" feature
+		expect_json
+		contains "$(json_get "$out" 'j["error"]')" "does not declare BPFHOST_CAP_CONTEXT_HEADER" "JSON error"
+		equals "$err" "" "stderr in JSON mode"
+	fi
+}
+
 # ---- runner ----
 if [ ! -x "$BPFHOST" ]; then
 	echo "FAIL: $BPFHOST not found (build it first)"

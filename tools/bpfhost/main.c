@@ -3,8 +3,9 @@
  * bpfhost command-line tool: option parsing and command dispatch.
  *
  * Options may appear anywhere before `--` (as with bpftool); they are
- * described by one table, so adding one (e.g. --ext PATH.so) is a table
- * row plus its handling. The JSON flags are looked at first so that even an
+ * described by one table, so adding one is a table row plus its handling.
+ * `--ext PATH.so` (repeatable) names extensions loaded into the CLI's
+ * runtime instance (ext.c) before the command runs. The JSON flags are looked at first so that even an
  * error about another option comes out in the requested format. Command
  * groups are rows of `cmds` below, each implemented in its own file.
  */
@@ -20,7 +21,6 @@ bool json_output;
 bool pretty_output;
 struct json_writer *json_wtr;
 const char *output_path;
-static bool debug_output;
 /* the command chosen at the top level, to check command-specific options */
 static const struct cmd *top_cmd;
 
@@ -35,18 +35,20 @@ static int do_help(int argc, char **argv)
 		"       %s help\n"
 		"       %s version\n"
 		"\n"
-		"       OBJECT := { asm | disasm | prog }\n"
+		"       OBJECT := { asm | disasm | prog | feature }\n"
 		"\n"
 		"       %s asm FILE.s [-o FILE.bin]\n"
 		"       %s disasm FILE.bin [syntax { linux | ubpf }]\n"
 		"       %s prog run FILE [data_in FILE] [data_out FILE] [repeat N]\n"
+		"       %s feature\n"
 		"\n"
 		"       OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -o|--output FILE |\n"
-		"                    -h|--help | -V|--version }\n"
+		"                    --ext PATH.so | -h|--help | -V|--version }\n"
 		"\n"
 		"Objects and commands may be abbreviated to a unique prefix.\n"
+		"--ext loads an extension (repeatable) before the command runs.\n"
 		"Run '%s OBJECT help' for more about an object.\n",
-		bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name);
+		bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name);
 	return 0;
 }
 
@@ -68,8 +70,13 @@ static int do_version(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
-	{ "asm", do_asm, CMD_OUTPUT }, { "disasm", do_disasm, 0 },   { "prog", do_prog, 0 },
-	{ "help", do_help, 0 },	       { "version", do_version, 0 }, { 0 },
+	{ "asm", do_asm, CMD_OUTPUT },
+	{ "disasm", do_disasm, 0 },
+	{ "prog", do_prog, 0 },
+	{ "feature", do_feature, 0 },
+	{ "help", do_help, 0 },
+	{ "version", do_version, 0 },
+	{ 0 },
 };
 
 static bool is_help_word(const char *s)
@@ -127,12 +134,12 @@ int cmd_select(const struct cmd *table, const char *group, int argc, char **argv
 
 static int debug_print(enum bpfhost_print_level level, const char *fmt, va_list ap)
 {
-	if (level != BPFHOST_WARN && !debug_output)
+	if (level != BPFHOST_WARN && !cli_debug)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
-enum opt_id { OPT_JSON, OPT_PRETTY, OPT_DEBUG, OPT_OUTPUT, OPT_HELP, OPT_VERSION };
+enum opt_id { OPT_JSON, OPT_PRETTY, OPT_DEBUG, OPT_OUTPUT, OPT_EXT, OPT_HELP, OPT_VERSION };
 
 struct opt {
 	const char *lng;
@@ -142,9 +149,13 @@ struct opt {
 };
 
 static const struct opt opts[] = {
-	{ "json", 'j', false, OPT_JSON },   { "pretty", 'p', false, OPT_PRETTY },
-	{ "debug", 'd', false, OPT_DEBUG }, { "output", 'o', true, OPT_OUTPUT },
-	{ "help", 'h', false, OPT_HELP },   { "version", 'V', false, OPT_VERSION },
+	{ "json", 'j', false, OPT_JSON },
+	{ "pretty", 'p', false, OPT_PRETTY },
+	{ "debug", 'd', false, OPT_DEBUG },
+	{ "output", 'o', true, OPT_OUTPUT },
+	{ "ext", 0, true, OPT_EXT },
+	{ "help", 'h', false, OPT_HELP },
+	{ "version", 'V', false, OPT_VERSION },
 };
 
 #define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -171,7 +182,7 @@ static const struct opt *find_short(char c)
 	size_t i;
 
 	for (i = 0; i < NR_OPTS; i++)
-		if (opts[i].shrt == c)
+		if (opts[i].shrt && opts[i].shrt == c)
 			return &opts[i];
 	return NULL;
 }
@@ -227,8 +238,8 @@ static void scan_json_flags(int argc, char **argv)
 	}
 }
 
-/* Apply one option; val is its argument (NULL if none). */
-static void apply_opt(const struct opt *o, const char *val, bool *help, bool *version)
+/* Apply one option; val is its argument (NULL if none). 0 or -1 (reported). */
+static int apply_opt(const struct opt *o, const char *val, bool *help, bool *version)
 {
 	switch (o->id) {
 	case OPT_JSON:
@@ -238,11 +249,13 @@ static void apply_opt(const struct opt *o, const char *val, bool *help, bool *ve
 		json_output = pretty_output = true;
 		break;
 	case OPT_DEBUG:
-		debug_output = true;
+		cli_debug = true;
 		break;
 	case OPT_OUTPUT:
 		output_path = val;
 		break;
+	case OPT_EXT:
+		return cli_ext_add(val);
 	case OPT_HELP:
 		*help = true;
 		break;
@@ -250,6 +263,7 @@ static void apply_opt(const struct opt *o, const char *val, bool *help, bool *ve
 		*version = true;
 		break;
 	}
+	return 0;
 }
 
 /*
@@ -295,7 +309,8 @@ static int parse_options(int argc, char **argv, char **args, bool *help, bool *v
 				p_err("option '--%s' takes no argument", o->lng);
 				return -1;
 			}
-			apply_opt(o, val, help, version);
+			if (apply_opt(o, val, help, version))
+				return -1;
 			continue;
 		}
 		/* a cluster of short options: -jp, -oFILE, -o FILE */
@@ -313,10 +328,12 @@ static int parse_options(int argc, char **argv, char **args, bool *help, bool *v
 					p_err("option '-%c' needs an argument", o->shrt);
 					return -1;
 				}
-				apply_opt(o, val, help, version);
+				if (apply_opt(o, val, help, version))
+					return -1;
 				break;
 			}
-			apply_opt(o, NULL, help, version);
+			if (apply_opt(o, NULL, help, version))
+				return -1;
 		}
 	}
 	args[n] = NULL;
@@ -336,23 +353,22 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	n = parse_options(argc, argv, args, &help, &version);
-	if (n < 0) {
-		free(args);
-		return 1;
-	}
+	if (n < 0)
+		goto fail;
 	if (output_path && !*output_path) {
 		p_err("option -o/--output needs a file name, got ''");
-		free(args);
-		return 1;
+		goto fail;
 	}
 	bpfhost_set_print(debug_print);
+	/* the runtime instance, with the --ext extensions loaded */
+	if (cli_runtime_init())
+		goto fail;
 	if (json_output) {
 		json_wtr = json_new(stdout, pretty_output);
 		if (!json_wtr) {
 			json_output = false;
 			p_err("out of memory");
-			free(args);
-			return 1;
+			goto fail;
 		}
 	}
 	if (version)
@@ -364,10 +380,15 @@ int main(int argc, char **argv)
 	/* after an error nothing was written here: the error is its own object */
 	if (json_output)
 		json_destroy(json_wtr);
+	cli_runtime_fini();
 	free(args);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: cannot write output: %s\n", strerror(errno));
 		return 1;
 	}
 	return ret ? 1 : 0;
+fail:
+	cli_runtime_fini();
+	free(args);
+	return 1;
 }

@@ -27,6 +27,18 @@ extern bool pretty_output;
 extern struct json_writer *json_wtr;
 /* -o FILE, for the commands whose table entry allows it; else NULL */
 extern const char *output_path;
+/* -d: the library's info and debug messages too */
+extern bool cli_debug;
+
+/* ---- the runtime instance and --ext extensions (ext.c) ---- */
+/* Created by cli_runtime_init(), with every --ext extension loaded. */
+extern struct bpfhost *cli_rt;
+/* Record an --ext path (loaded by cli_runtime_init); 0 or -1 (reported). */
+int cli_ext_add(const char *path);
+/* Create cli_rt and load the extensions in order; 0 or -1 (reported). */
+int cli_runtime_init(void);
+/* Free cli_rt (unregistering the extensions) and the recorded paths. */
+void cli_runtime_fini(void);
 
 /* A command of a group: name (abbreviable) and handler. */
 struct cmd {
@@ -100,5 +112,6 @@ int read_prog_file(const char *path, struct bpfhost_insn **insns, size_t *cnt);
 int do_asm(int argc, char **argv);
 int do_disasm(int argc, char **argv);
 int do_prog(int argc, char **argv);
+int do_feature(int argc, char **argv);
 
 #endif /* BPFHOST_CLI_MAIN_H */
