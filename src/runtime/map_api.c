@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "maps/map.h"
+#include "maps/map_in_map.h"
 #include "maps/prog_array.h"
+#include "runtime/map_in_map.h"
 #include "runtime/runtime.h"
 
 static int check_name(const char *name, struct bh_log *log)
@@ -62,17 +64,10 @@ int bpfhost_map_create(struct bpfhost *rt, enum bpfhost_map_type type, const cha
 	err = check_name(name, &log);
 	if (err)
 		goto out;
-	if (BH_OPTS_GET(opts, inner_map_fd, 0)) {
-		if (type != BPFHOST_MAP_TYPE_ARRAY_OF_MAPS && type != BPFHOST_MAP_TYPE_HASH_OF_MAPS)
-			bh_logf(&log, "map '%s': inner_map_fd is only for map-in-map types\n",
-				name ? name : "");
-		else
-			bh_logf(&log, "map '%s': map-in-map types are not implemented yet\n",
-				name ? name : "");
-		err = type == BPFHOST_MAP_TYPE_ARRAY_OF_MAPS ||
-				      type == BPFHOST_MAP_TYPE_HASH_OF_MAPS
-			      ? -EOPNOTSUPP
-			      : -EINVAL;
+	if (BH_OPTS_GET(opts, inner_map_fd, 0) && !bh_map_type_is_mim(type)) {
+		bh_logf(&log, "map '%s': inner_map_fd is only for map-in-map types\n",
+			name ? name : "");
+		err = -EINVAL;
 		goto out;
 	}
 	path = BH_OPTS_GET(opts, pin_path, NULL);
@@ -91,6 +86,11 @@ int bpfhost_map_create(struct bpfhost *rt, enum bpfhost_map_type type, const cha
 	def.map_flags = BH_OPTS_GET(opts, map_flags, 0);
 	if (name)
 		memcpy(def.name, name, strlen(name));
+	if (bh_map_type_is_mim(def.type)) {
+		fd = bh_mim_create_fd(rt, &def, BH_OPTS_GET(opts, inner_map_fd, 0), path, &log);
+		err = fd < 0 ? fd : 0;
+		goto out;
+	}
 	err = bh_map_create(&def, path, &map, NULL, &log);
 	if (err)
 		goto out;
