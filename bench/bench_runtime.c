@@ -1,97 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Runtime benchmarks (interpreter): the cost of bpfhost_hook_invoke around a
- * `return 0` program (header check, slot 0/3 write and clear, read-side
- * section, link array walk) and of tail-call chains of 1, 5 and 33 hops,
- * each next to a native C equivalent measured in the same run: a call
- * through a function pointer, and a chain of calls through a pointer table.
+ * Runtime benchmarks (interpreter): the cost of bpfhost_hook_invoke with
+ * nothing attached and around a `return 0` program (header check, slot 0/3
+ * write and clear, read-side section, link array walk), and of tail-call
+ * chains of 1, 5 and 33 hops, each next to a native C equivalent timed in
+ * the same run: a call through a function pointer, and a chain of calls
+ * through a pointer table. The per-hop figure is the chain's net cost
+ * divided by its hops.
  */
-#include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include <bpfhost/bpfhost.h>
-#include "bench.h"
+#include "bench_rt.h"
 
-#define I(c, d, s, o, i)        \
-	((struct bpfhost_insn){ \
-		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define CALLS 1000000
+#define NR_CHAINS 3
 
-struct bctx {
-	uint64_t data, data_end;
-};
-
-static const struct bpfhost_ctx_desc bctx_desc = {
-	.version = BPFHOST_CTX_DESC_VERSION,
-	.size = sizeof(struct bpfhost_ctx_desc),
-	.ctx_size = sizeof(struct bctx),
-	.data_off = 0,
-	.data_end_off = 8,
-	.data_meta_off = -1,
-};
-
-static const struct bpfhost_prog_type_desc btype = {
-	.version = BPFHOST_PROG_TYPE_DESC_VERSION,
-	.size = sizeof(struct bpfhost_prog_type_desc),
-	.name = "bench",
-	.ctx_desc = &bctx_desc,
-	.capabilities = BPFHOST_CAP_CONTEXT_HEADER,
-};
-
-static const struct bpfhost_hook_desc bhook = {
-	.version = BPFHOST_HOOK_DESC_VERSION,
-	.size = sizeof(struct bpfhost_hook_desc),
-	.name = "bench_hook",
-	.prog_type = "bench",
-	.verdict_rule = BPFHOST_VERDICT_LAST,
-	.capabilities = BPFHOST_CAP_CONTEXT_HEADER,
-};
-
-static const struct bpfhost_prog_type_desc *const btypes[] = { &btype };
-static const struct bpfhost_hook_desc *const bhooks[] = { &bhook };
-
-static const struct bpfhost_extension_desc bext = {
-	.version = BPFHOST_EXTENSION_DESC_VERSION,
-	.size = sizeof(struct bpfhost_extension_desc),
-	.name = "bench",
-	.prog_types = btypes,
-	.nr_prog_types = 1,
-	.nr_hooks = 1,
-	.hooks = bhooks,
-};
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_runtime: %s: %d\n", what, err);
-	exit(1);
-}
-
-static int load(struct bpfhost *rt, const struct bpfhost_insn *p, size_t n)
-{
-	int fd = bpfhost_prog_load(rt, "bench", "b", p, n, NULL);
-
-	if (fd < 0)
-		die("prog_load", fd);
-	return fd;
-}
-
-/* hop k: r0 = tail_call(ctx, pa, k + 1) ... then r0 = 0 */
-static int load_hop(struct bpfhost *rt, int pa, int next)
-{
-	struct bpfhost_insn p[] = {
-		I(0x18, 2, 1, 0, pa), I(0, 0, 0, 0, 0),	   I(0xb7, 3, 0, 0, next),
-		I(0x85, 0, 0, 0, 12), I(0xb7, 0, 0, 0, 0), I(0x95, 0, 0, 0, 0),
-	};
-
-	return load(rt, p, sizeof(p) / sizeof(p[0]));
-}
+static const int hops[NR_CHAINS] = { 1, 5, 33 };
 
 __attribute__((noinline)) static uint64_t native_ret0(void *ctx)
 {
 	__asm__ volatile("" ::"r"(ctx));
 	return 0;
 }
+
+static uint64_t (*volatile native_ret0_ptr)(void *) = native_ret0;
 
 typedef uint64_t (*native_fn)(void *ctx, int k);
 static native_fn native_table[40];
@@ -105,142 +37,104 @@ __attribute__((noinline)) static uint64_t native_hop(void *ctx, int k)
 	return next ? next(ctx, k + 1) : 0;
 }
 
-static uint64_t (*volatile native_ret0_ptr)(void *) = native_ret0;
-
-#define CALLS 1000000
-
-static double time_invoke(struct bpfhost_hook *hook, void *ctx, int calls)
+static double time_native_ret0(void *ctx, int calls)
 {
-	uint64_t t0, v;
-	int i, err;
+	volatile uint64_t sink = 0;
+	uint64_t t0 = bench_now_ns();
+	int i;
 
-	t0 = bench_now_ns();
-	for (i = 0; i < calls; i++) {
-		err = bpfhost_hook_invoke(hook, ctx, &v);
-		if (err)
-			die("invoke", err);
-	}
+	for (i = 0; i < calls; i++)
+		sink += native_ret0_ptr(ctx);
+	(void)sink;
 	return (double)(bench_now_ns() - t0) / calls;
 }
 
-static double time_native_chain(void *ctx, int hops, int calls)
+static double time_native_chain(void *ctx, int nhops, int calls)
 {
 	volatile uint64_t sink = 0;
 	uint64_t t0;
 	int i;
 
-	for (i = 0; i <= hops; i++)
+	for (i = 0; i <= nhops; i++)
 		native_table[i] = native_hop;
-	native_table[hops + 1] = NULL;
+	native_table[nhops + 1] = NULL;
 	t0 = bench_now_ns();
 	for (i = 0; i < calls; i++)
 		sink += native_table[0](ctx, 0);
-	if (sink == 42)
-		printf("(sink)\n");
+	(void)sink;
 	return (double)(bench_now_ns() - t0) / calls;
+}
+
+/* hop k: r0 = tail_call(ctx, pa, next) ... then r0 = 0 */
+static int load_hop(struct bench_rt *b, int pa, int next)
+{
+	struct bpfhost_insn p[] = {
+		BI_LD_MAP(2, pa),     BI(0xb7, 3, 0, 0, next), BI(0x85, 0, 0, 0, 12),
+		BI(0xb7, 0, 0, 0, 0), BI(0x95, 0, 0, 0, 0),
+	};
+
+	return bench_rt_load(b, p, sizeof(p) / sizeof(p[0]));
 }
 
 BENCH_GROUP(runtime)
 {
-	static const int hops[] = { 1, 5, 33 };
-	struct bpfhost_insn ret0[] = { I(0xb7, 0, 0, 0, 0), I(0x95, 0, 0, 0, 0) };
-	double inv[BENCH_RUNS], nat[BENCH_RUNS], empty[BENCH_RUNS];
-	double chain[3][BENCH_RUNS], nchain[3][BENCH_RUNS];
-	struct bpfhost_hook *hook, *chook[3];
-	struct bpfhost_extension *ext;
-	struct bpfhost *rt;
-	volatile uint64_t sink = 0;
-	void *ctx;
-	int r, h, k, fd;
+	const struct bpfhost_insn ret0[] = { BI(0xb7, 0, 0, 0, 0), BI(0x95, 0, 0, 0, 0) };
+	double empty[BENCH_RUNS], inv[BENCH_RUNS], nat[BENCH_RUNS];
+	double chain[NR_CHAINS][BENCH_RUNS], nchain[NR_CHAINS][BENCH_RUNS];
+	double e, r0, n0;
+	struct bench_rt b;
+	int r, h, k;
 
-	rt = bpfhost__new(NULL);
-	ext = rt ? bpfhost_extension__register(rt, &bext) : NULL;
-	if (!ext)
-		die("register", -errno);
-	hook = bpfhost_extension__hook(ext, "bench_hook");
-	ctx = bpfhost_ctx_alloc(bpfhost_extension__prog_type(ext, "bench"), 0, 0);
-	if (!ctx)
-		die("ctx_alloc", -errno);
+	/* hook 0: `return 0`; hooks 1..3: the chains */
+	bench_rt_init(&b, 1 + NR_CHAINS);
+	for (h = 0; h < NR_CHAINS; h++) {
+		int pa =
+			bpfhost_map_create(b.rt, BPFHOST_MAP_TYPE_PROG_ARRAY, "pa", 4, 4, 40, NULL);
 
-	/* the chains run on hooks of their own: three more registrations */
-	for (h = 0; h < 3; h++) {
-		static struct bpfhost_hook_desc hd[3];
-		static const struct bpfhost_hook_desc *hp[3][1];
-		static struct bpfhost_extension_desc ed[3];
-		static char names[3][2][16];
-		struct bpfhost_extension *e;
-		int pa, first = -1;
-
-		snprintf(names[h][0], 16, "chain%d", hops[h]);
-		snprintf(names[h][1], 16, "chainext%d", hops[h]);
-		hd[h] = bhook;
-		hd[h].name = names[h][0];
-		hp[h][0] = &hd[h];
-		ed[h] = (struct bpfhost_extension_desc){
-			.version = BPFHOST_EXTENSION_DESC_VERSION,
-			.size = sizeof(ed[h]),
-			.name = names[h][1],
-			.nr_hooks = 1,
-			.hooks = hp[h],
-		};
-		e = bpfhost_extension__register(rt, &ed[h]);
-		if (!e)
-			die("register chain hook", -errno);
-		chook[h] = bpfhost_extension__hook(e, names[h][0]);
-		pa = bpfhost_map_create(rt, BPFHOST_MAP_TYPE_PROG_ARRAY, "pa", 4, 4, 40, NULL);
 		if (pa < 0)
-			die("prog array", pa);
+			bench_rt_die("prog array", pa);
 		for (k = 0; k <= hops[h]; k++) {
 			uint32_t key = (uint32_t)k, val;
+			int fd = k < hops[h] ? load_hop(&b, pa, k + 1) : bench_rt_load(&b, ret0, 2);
 
-			fd = k < hops[h] ? load_hop(rt, pa, k + 1) : load(rt, ret0, 2);
-			if (k == 0)
-				first = fd;
-			else {
-				val = (uint32_t)fd;
-				if (bpfhost_map_update_elem(pa, &key, &val, BPFHOST_ANY))
-					die("prog array update", k);
+			if (k == 0) {
+				bench_rt_attach(&b, 1 + h, fd);
+				continue;
 			}
+			val = (uint32_t)fd;
+			if (bpfhost_map_update_elem(pa, &key, &val, BPFHOST_ANY))
+				bench_rt_die("prog array update", k);
 		}
-		if (bpfhost_link_create(first, chook[h], NULL) < 0)
-			die("link chain", first);
 	}
 
-	/* nothing attached, then one `return 0` program */
 	for (r = 0; r < BENCH_RUNS; r++)
-		empty[r] = time_invoke(hook, ctx, CALLS);
-	fd = load(rt, ret0, 2);
-	if (bpfhost_link_create(fd, hook, NULL) < 0)
-		die("link", fd);
+		empty[r] = bench_rt_time_invoke(&b, 0, CALLS);
+	bench_rt_attach(&b, 0, bench_rt_load(&b, ret0, 2));
 	for (r = 0; r < BENCH_RUNS; r++) {
-		uint64_t t0;
-		int i;
-
-		inv[r] = time_invoke(hook, ctx, CALLS);
-		t0 = bench_now_ns();
-		for (i = 0; i < CALLS; i++)
-			sink += native_ret0_ptr(ctx);
-		nat[r] = (double)(bench_now_ns() - t0) / CALLS;
-		for (h = 0; h < 3; h++) {
-			chain[h][r] = time_invoke(chook[h], ctx, CALLS / 4);
-			nchain[h][r] = time_native_chain(ctx, hops[h], CALLS / 4);
+		inv[r] = bench_rt_time_invoke(&b, 0, CALLS);
+		nat[r] = time_native_ret0(b.ctx, CALLS);
+		for (h = 0; h < NR_CHAINS; h++) {
+			chain[h][r] = bench_rt_time_invoke(&b, 1 + h, CALLS / 4);
+			nchain[h][r] = time_native_chain(b.ctx, hops[h], CALLS / 4);
 		}
 	}
-	bench_row("hook_invoke, nothing attached", bench_median(empty, BENCH_RUNS),
-		  bench_median(nat, BENCH_RUNS), NULL);
-	bench_row("hook_invoke, `return 0` (header check/write/clear)",
-		  bench_median(inv, BENCH_RUNS), bench_median(nat, BENCH_RUNS), NULL);
-	for (h = 0; h < 3; h++) {
-		char name[64];
+	e = bench_median(empty, BENCH_RUNS);
+	r0 = bench_median(inv, BENCH_RUNS);
+	n0 = bench_median(nat, BENCH_RUNS);
+	bench_rt_header();
+	bench_rt_row("hook_invoke, nothing attached", e, n0, -1, "call through a function pointer");
+	bench_rt_row("hook_invoke, `return 0` (header check/write/clear)", r0, n0, -1,
+		     "call through a function pointer");
+	for (h = 0; h < NR_CHAINS; h++) {
 		double c = bench_median(chain[h], BENCH_RUNS);
+		char name[64];
 
-		snprintf(name, sizeof(name), "hook_invoke, tail-call chain of %d hops", hops[h]);
-		bench_row(name, c, bench_median(nchain[h], BENCH_RUNS), NULL);
-		snprintf(name, sizeof(name), "  per hop (%d hops)", hops[h]);
-		bench_row(name, (c - bench_median(inv, BENCH_RUNS)) / hops[h], 0, NULL);
+		snprintf(name, sizeof(name), "tail-call chain of %d hop%s", hops[h],
+			 hops[h] > 1 ? "s" : "");
+		bench_rt_row(name, c, bench_median(nchain[h], BENCH_RUNS), bench_rt_net(c, r0),
+			     "chain of calls through a pointer table");
+		snprintf(name, sizeof(name), "  per hop");
+		bench_rt_row(name, bench_rt_net(c, r0) / hops[h], 0, -1, NULL);
 	}
-	if (sink == 42)
-		printf("(sink)\n");
-	bpfhost_ctx_free(ctx);
-	bpfhost__free(rt);
+	bench_rt_fini(&b);
 }
