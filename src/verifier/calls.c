@@ -66,7 +66,8 @@ struct call_meta {
 	uint32_t release_regno;
 	int func_regno;
 	int stack_or_null_regno;
-	uint64_t rec_size;
+	uint64_t alloc_size;
+	bool has_alloc_size;
 };
 
 static bool data_map(uint32_t t)
@@ -227,13 +228,14 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 		return err;
 	switch (type) {
 	case BPFHOST_ARG_ANYTHING:
-		if (m->p->ret == BPFHOST_RET_RINGBUF_REC_OR_NULL && regno == 2) {
-			if (r->type != BH_RT_SCALAR || !bh_scalar_is_const(&r->s) ||
-			    !r->s.var.value || r->s.var.value > BH_MAX_MEM_ARG)
-				return arg_err(env, m, regno, "reserve records of a constant size",
-					       "the record size must be a positive constant");
-			m->rec_size = r->s.var.value;
-		}
+		return 0;
+	case BPFHOST_ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		if (r->type != BH_RT_SCALAR || !bh_scalar_is_const(&r->s) ||
+		    r->s.var.value > BH_MAX_MEM_ARG)
+			return arg_err(env, m, regno, "reserve records of a constant size",
+				       "the size of the memory returned must be a constant");
+		m->alloc_size = r->s.var.value;
+		m->has_alloc_size = true;
 		return 0;
 	case BPFHOST_ARG_CONST_SIZE:
 		return check_size_arg(env, m, regno, false);
@@ -257,9 +259,9 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 	case BPFHOST_ARG_PTR_TO_MAP_KEY:
 		return check_map_mem(env, m, regno, true, false);
 	case BPFHOST_ARG_PTR_TO_MAP_VALUE:
-		/* pop/peek write the value (the enum has no uninitialised variant) */
-		return check_map_mem(env, m, regno, false,
-				     m->p->id == HELPER_MAP_POP || m->p->id == HELPER_MAP_PEEK);
+		return check_map_mem(env, m, regno, false, false);
+	case BPFHOST_ARG_PTR_TO_UNINIT_MAP_VALUE:
+		return check_map_mem(env, m, regno, false, true);
 	case BPFHOST_ARG_PTR_TO_MEM:
 	case BPFHOST_ARG_PTR_TO_UNINIT_MEM:
 		if (!is_mem_ptr(r) && !is_null_const(r))
@@ -475,9 +477,11 @@ static int helper_call(struct bh_venv *env, const struct bpfhost_helper_proto *p
 		return bh_verr(env, -EINVAL, BH_VR_HELPER_ARG, 0, NULL,
 			       "prototype of %s: returns a map value but takes no map", p->name);
 	if (p->ret == BPFHOST_RET_RINGBUF_REC_OR_NULL &&
-	    (!m.map || m.map->def.type != BPFHOST_MAP_TYPE_RINGBUF || !m.rec_size))
-		return bh_verr(env, -EACCES, BH_VR_MAP_TYPE, REGBIT(1), NULL,
-			       "%s needs a ring buffer map and a constant size", p->name);
+	    (!m.map || m.map->def.type != BPFHOST_MAP_TYPE_RINGBUF || !m.has_alloc_size))
+		return bh_verr(env, -EINVAL, BH_VR_HELPER_ARG, 0, NULL,
+			       "prototype of %s: a ring buffer record needs a ring buffer map "
+			       "and a constant size argument",
+			       p->name);
 	if (m.func_regno >= 0) {
 		err = verify_callback(env, &m, idx);
 		if (err)
@@ -510,7 +514,7 @@ static int helper_call(struct bh_venv *env, const struct bpfhost_helper_proto *p
 		bh_reg_ptr(&regs[0], BH_RT_RINGBUF_REC_OR_NULL);
 		regs[0].ref_id = (uint32_t)err;
 		regs[0].id = bh_new_id(env);
-		regs[0].mem_size = (uint32_t)m.rec_size;
+		regs[0].mem_size = (uint32_t)m.alloc_size;
 		break;
 	default:
 		return bh_verr(env, -EINVAL, BH_VR_HELPER_ARG, 0, NULL,
