@@ -1,0 +1,13 @@
+# verdict: accept
+# type: ctx
+stw [%r10-4], 0
+lddw %r1, map_fd 1
+mov %r2, %r10
+add %r2, -4
+call 1
+jeq %r0, 0, miss
+ldxdw %r0, [%r0+0]
+exit
+miss:
+mov %r0, 0
+exit

@@ -1,0 +1,5 @@
+# verdict: refuse
+# type: ctx
+# rule: r0-uninit
+# error: r0 is not initialised at exit
+exit

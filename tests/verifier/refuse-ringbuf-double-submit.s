@@ -1,0 +1,19 @@
+# verdict: refuse
+# type: ctx
+# rule: ref-release
+# error: released at insn
+lddw %r1, map_fd 3
+mov %r2, 16
+mov %r3, 0
+call 131
+jeq %r0, 0, out
+mov %r6, %r0
+mov %r1, %r6
+mov %r2, 0
+call 132
+mov %r1, %r6
+mov %r2, 0
+call 132
+out:
+mov %r0, 0
+exit

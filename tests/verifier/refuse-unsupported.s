@@ -1,0 +1,6 @@
+# verdict: refuse
+# type: ctx
+# rule: unsupported
+# error: legacy packet loads
+ldabsw 0
+exit
