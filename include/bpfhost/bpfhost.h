@@ -268,6 +268,184 @@ BPFHOST_API int bpfhost_map_update_batch(int fd, const void *keys, const void *v
 BPFHOST_API int bpfhost_map_delete_batch(int fd, const void *keys, uint32_t *count,
 					 const struct bpfhost_map_batch_opts *opts);
 
+/*
+ * ---- object API ----
+ *
+ * libbpf's object grammar under our prefix, for ELF objects built with
+ * `clang -O2 -g -target bpf` against libbpf's headers (docs/object-api.md).
+ * An object is opened (parsed) in a runtime instance, then loaded: maps are
+ * created (BTF-defined, legacy and global data), programs are matched to
+ * the registered program types by their SEC() names, their map references
+ * rewritten to bpfhost fds, and loaded. Objects, programs and maps are
+ * opaque; programs and maps belong to their object (valid until
+ * bpfhost_object__close). Close objects before freeing their instance.
+ * Errors: NULL + errno, or a negative errno; messages name the program,
+ * map or section and go to the open options' log buffer, or else to the
+ * instance's print callback.
+ */
+struct bpfhost_object;
+struct bpfhost_program;
+struct bpfhost_map;
+struct bpfhost_link;
+
+/* Pin root used when neither the options nor $BPFHOST_PIN_ROOT name one. */
+#define BPFHOST_PIN_ROOT_DEFAULT "/run/bpfhost"
+
+struct bpfhost_object_open_opts {
+	size_t sz;
+	/* object name (default: the file's base name up to its first '.') */
+	const char *object_name;
+	/*
+	 * directory of maps pinned by name (LIBBPF_PIN_BY_NAME): such a map
+	 * lives in the file <pin_root_path>/<map name>. Default:
+	 * $BPFHOST_PIN_ROOT, else BPFHOST_PIN_ROOT_DEFAULT.
+	 */
+	const char *pin_root_path;
+	/*
+	 * Messages of open and of the later __load: errors, warnings and
+	 * (log_level >= 1) the program load logs. Each operation rewrites the
+	 * buffer; one that does not fit makes the operation fail with
+	 * -ENOSPC after *log_true_size (if set) received the size needed.
+	 */
+	char *log_buf;
+	size_t log_size;
+	uint32_t log_level;
+	size_t *log_true_size;
+};
+
+BPFHOST_API struct bpfhost_object *
+bpfhost_object__open_file(struct bpfhost *rt, const char *path,
+			  const struct bpfhost_object_open_opts *opts);
+/* The buffer may be freed as soon as this returns. */
+BPFHOST_API struct bpfhost_object *
+bpfhost_object__open_mem(struct bpfhost *rt, const void *buf, size_t size,
+			 const struct bpfhost_object_open_opts *opts);
+/*
+ * Create the maps, load the programs, fill `values` initialisers. Once
+ * only; on failure everything created is closed again (pinned files this
+ * load created are removed) and the object can only be closed.
+ */
+BPFHOST_API int bpfhost_object__load(struct bpfhost_object *obj);
+/* Close every program and map fd of the object (links stay) and free it. */
+BPFHOST_API void bpfhost_object__close(struct bpfhost_object *obj);
+BPFHOST_API const char *bpfhost_object__name(const struct bpfhost_object *obj);
+BPFHOST_API const char *bpfhost_object__license(const struct bpfhost_object *obj);
+BPFHOST_API struct bpfhost *bpfhost_object__runtime(const struct bpfhost_object *obj);
+
+BPFHOST_API struct bpfhost_program *
+bpfhost_object__find_program_by_name(const struct bpfhost_object *obj, const char *name);
+BPFHOST_API struct bpfhost_map *bpfhost_object__find_map_by_name(const struct bpfhost_object *obj,
+								 const char *name);
+/* Iteration in object order: prev NULL gives the first, the last gives NULL. */
+BPFHOST_API struct bpfhost_program *bpfhost_object__next_program(const struct bpfhost_object *obj,
+								 struct bpfhost_program *prev);
+BPFHOST_API struct bpfhost_map *bpfhost_object__next_map(const struct bpfhost_object *obj,
+							 struct bpfhost_map *prev);
+#define bpfhost_object__for_each_program(pos, obj)                             \
+	for ((pos) = bpfhost_object__next_program((obj), NULL); (pos) != NULL; \
+	     (pos) = bpfhost_object__next_program((obj), (pos)))
+#define bpfhost_object__for_each_map(pos, obj)                             \
+	for ((pos) = bpfhost_object__next_map((obj), NULL); (pos) != NULL; \
+	     (pos) = bpfhost_object__next_map((obj), (pos)))
+
+/* ---- programs of an object ---- */
+/* Program fd after load; -EINVAL before (or when its load failed). */
+BPFHOST_API int bpfhost_program__fd(const struct bpfhost_program *prog);
+BPFHOST_API const char *bpfhost_program__name(const struct bpfhost_program *prog);
+BPFHOST_API const char *bpfhost_program__section_name(const struct bpfhost_program *prog);
+/*
+ * Name of the program type: the one set with __set_type, else the type
+ * the section name resolves to among the registered providers now (after
+ * load: the type it was loaded as). NULL + errno ENOENT when none matches.
+ */
+BPFHOST_API const char *bpfhost_program__type_name(const struct bpfhost_program *prog);
+/* Load as this program type regardless of the section (before load). */
+BPFHOST_API int bpfhost_program__set_type(struct bpfhost_program *prog, const char *type_name);
+/*
+ * Instructions: before load, the linked program with symbolic map
+ * references (lddw src 1/2, imm = map index in the object); after load,
+ * what bpfhost_prog_load received (imm = map fd).
+ */
+BPFHOST_API const struct bpfhost_insn *bpfhost_program__insns(const struct bpfhost_program *prog);
+BPFHOST_API size_t bpfhost_program__insn_cnt(const struct bpfhost_program *prog);
+
+/* Source position of an instruction (BTF line info); strings live with the object. */
+struct bpfhost_line_info {
+	const char *file;
+	const char *source; /* text of the source line ("" when unknown) */
+	uint32_t line;
+	uint32_t col;
+};
+/* 0, -ENOENT (no line info covers insn_idx), -EINVAL (bad arguments). */
+BPFHOST_API int bpfhost_program__line_info(const struct bpfhost_program *prog, size_t insn_idx,
+					   struct bpfhost_line_info *info);
+/* Name of the function (program or subprogram) starting at insn_idx, else NULL. */
+BPFHOST_API const char *bpfhost_program__func_name(const struct bpfhost_program *prog,
+						   size_t insn_idx);
+
+/*
+ * Attach by section (docs/object-api.md): SEC("TYPE/HOOK") attaches to the
+ * hook named HOOK, which must run programs of this type; SEC("TYPE")
+ * attaches to the only hook of the program type (an error naming the
+ * candidates if it has several or none). NULL + errno.
+ */
+BPFHOST_API struct bpfhost_link *bpfhost_program__attach(const struct bpfhost_program *prog);
+/* Attach to a given hook (opts: cookie; may be NULL). NULL + errno. */
+BPFHOST_API struct bpfhost_link *bpfhost_program__attach_hook(const struct bpfhost_program *prog,
+							      struct bpfhost_hook *hook,
+							      const struct bpfhost_link_opts *opts);
+BPFHOST_API int bpfhost_link__fd(const struct bpfhost_link *link);
+/* Detach (close the link fd) and free; 0 or -errno (NULL: 0, as libbpf). */
+BPFHOST_API int bpfhost_link__destroy(struct bpfhost_link *link);
+
+/* ---- maps of an object ---- */
+/* Map fd after load; -EINVAL before. */
+BPFHOST_API int bpfhost_map__fd(const struct bpfhost_map *map);
+/* Full name (the runtime's map keeps the first 15 characters). */
+BPFHOST_API const char *bpfhost_map__name(const struct bpfhost_map *map);
+BPFHOST_API enum bpfhost_map_type bpfhost_map__type(const struct bpfhost_map *map);
+BPFHOST_API uint32_t bpfhost_map__key_size(const struct bpfhost_map *map);
+BPFHOST_API uint32_t bpfhost_map__value_size(const struct bpfhost_map *map);
+BPFHOST_API uint32_t bpfhost_map__max_entries(const struct bpfhost_map *map);
+BPFHOST_API uint32_t bpfhost_map__map_flags(const struct bpfhost_map *map);
+/* Pin file of the map (pinned by name, or set with __set_pin_path), else NULL. */
+BPFHOST_API const char *bpfhost_map__pin_path(const struct bpfhost_map *map);
+/* Before load: create the map in (or attach it to) this file; NULL unpins. */
+BPFHOST_API int bpfhost_map__set_pin_path(struct bpfhost_map *map, const char *path);
+/* Global data: the initial value (value_size bytes) / replace it before load. */
+BPFHOST_API const void *bpfhost_map__initial_value(const struct bpfhost_map *map, size_t *size);
+BPFHOST_API int bpfhost_map__set_initial_value(struct bpfhost_map *map, const void *data,
+					       size_t size);
+/*
+ * Element calls of a loaded map with libbpf's size checks: key_sz must be
+ * key_size; value_sz value_size, or for per-CPU maps round_up(value_size,
+ * 8) * the number of possible CPUs. A wrong size is -EINVAL with a message.
+ */
+BPFHOST_API int bpfhost_map__lookup_elem(const struct bpfhost_map *map, const void *key,
+					 size_t key_sz, void *value, size_t value_sz,
+					 uint64_t flags);
+BPFHOST_API int bpfhost_map__update_elem(const struct bpfhost_map *map, const void *key,
+					 size_t key_sz, const void *value, size_t value_sz,
+					 uint64_t flags);
+BPFHOST_API int bpfhost_map__delete_elem(const struct bpfhost_map *map, const void *key,
+					 size_t key_sz, uint64_t flags);
+BPFHOST_API int bpfhost_map__lookup_and_delete_elem(const struct bpfhost_map *map, const void *key,
+						    size_t key_sz, void *value, size_t value_sz,
+						    uint64_t flags);
+/* cur_key NULL: the first key; -ENOENT after the last. */
+BPFHOST_API int bpfhost_map__get_next_key(const struct bpfhost_map *map, const void *cur_key,
+					  void *next_key, size_t key_sz);
+
+/*
+ * The process default instance, created on first use (thread-safe) for
+ * code without an instance of its own (libbpf_compat.h). It loads the
+ * extension shared objects listed in $BPFHOST_EXTENSIONS (':'-separated
+ * paths). It lives until the process exits. NULL + errno if it cannot be
+ * created or an extension fails to load (the message goes to the process
+ * print callback); later calls return the same result.
+ */
+BPFHOST_API struct bpfhost *bpfhost_default(void);
+
 #ifdef __cplusplus
 }
 #endif
