@@ -113,5 +113,6 @@ int do_asm(int argc, char **argv);
 int do_disasm(int argc, char **argv);
 int do_prog(int argc, char **argv);
 int do_feature(int argc, char **argv);
+int do_btf(int argc, char **argv);
 
 #endif /* BPFHOST_CLI_MAIN_H */
