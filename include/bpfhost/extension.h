@@ -332,7 +332,7 @@ BPFHOST_API int bpfhost_ctx_init(struct bpfhost_ctx_header *hdr,
 /*
  * Run every program attached to the hook on ctx (which must carry a valid
  * header initialised for the hook's program type) and combine the verdicts
- * by the hook's rule. Returns 0 and the verdict, or: -EINVAL (bad header:
+ * by the hook's rule. Returns 0 and the verdict, or: -EBADMSG (bad header:
  * nothing ran, counted in the hook's bad_header counter), -ENODEV (hook
  * unregistered). The header's slot 0 is cleared again before returning.
  */

@@ -5,7 +5,7 @@
  * bpfhost_hook_invoke checks the context header with one compare (slot 2,
  * the self-description word, and slot 1, the descriptor pointer, against
  * what the hook expects for its program type, folded into one branch):
- * a mismatch runs nothing, returns -EINVAL and counts in bad_header. Then
+ * a mismatch runs nothing, returns -EBADMSG and counts in bad_header. Then
  * it enters a read-side section (rcu.h), takes the published
  * link array, points slot 0 at an execution state on its own stack and,
  * for every link in attach order, writes the link's cookie into slot 3 and
@@ -210,7 +210,7 @@ int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64_t *verdict)
 	hdr = bpfhost_ctx_header(ctx);
 	if (unlikely(!header_ok(hook, hdr))) {
 		__atomic_fetch_add(&hook->bad_header, 1, __ATOMIC_RELAXED);
-		return -EINVAL;
+		return -EBADMSG;
 	}
 	r = bh_rcu_read_lock();
 	if (unlikely(!r))
@@ -255,7 +255,7 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 		hdr = bpfhost_ctx_header(ctxs[i]);
 		if (unlikely(!header_ok(hook, hdr))) {
 			__atomic_fetch_add(&hook->bad_header, 1, __ATOMIC_RELAXED);
-			err = -EINVAL;
+			err = -EBADMSG;
 			break;
 		}
 		err = run_links(hook, arr, hdr, ctxs[i], &verdicts[i]);

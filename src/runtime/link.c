@@ -50,7 +50,7 @@ int bh_link_check(const struct bh_prog *prog, const struct bpfhost_hook *hook, c
 		snprintf(why, why_size,
 			 "the program is of type '%s', the hook runs programs of type '%s'",
 			 prog->type->name, t ? t->name : "?");
-		return -EINVAL;
+		return -EMEDIUMTYPE;
 	}
 	cd = &t->ctx_desc;
 	if (prog->data_off != cd->data_off || prog->data_end_off != cd->data_end_off ||

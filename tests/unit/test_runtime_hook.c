@@ -267,7 +267,7 @@ TEST(runtime_hook_bad_header_refused_and_counted)
 		hdr->slot[BPFHOST_CTX_SLOT_SELF] = bad[i];
 		ctx->mark = 0;
 		v = 1234;
-		CHECK_EQ(bpfhost_hook_invoke(hook, ctx, &v), -EINVAL);
+		CHECK_EQ(bpfhost_hook_invoke(hook, ctx, &v), -EBADMSG);
 		CHECK_EQ(ctx->mark, 0); /* the program did not run */
 		CHECK_U64(v, 1234);
 		CHECK_U64(hdr->slot[BPFHOST_CTX_SLOT_STATE], 0);
@@ -275,7 +275,7 @@ TEST(runtime_hook_bad_header_refused_and_counted)
 	hdr->slot[BPFHOST_CTX_SLOT_SELF] = good;
 	/* a descriptor that is not the type's */
 	hdr->slot[BPFHOST_CTX_SLOT_DESC] ^= 8;
-	CHECK_EQ(bpfhost_hook_invoke(hook, ctx, &v), -EINVAL);
+	CHECK_EQ(bpfhost_hook_invoke(hook, ctx, &v), -EBADMSG);
 	CHECK_EQ(ctx->mark, 0);
 	hdr->slot[BPFHOST_CTX_SLOT_DESC] ^= 8;
 	CHECK_EQ(bpfhost_hook__stats(hook, &st), 0);
@@ -310,7 +310,7 @@ TEST(runtime_hook_batch)
 		CHECK_U64(v[i], 10 + i);
 	bpfhost_ctx_header(c[2])->slot[BPFHOST_CTX_SLOT_SELF] = 0;
 	memset(v, 0, sizeof(v));
-	CHECK_EQ(bpfhost_hook_invoke_batch(hook, (void *const *)c, v, 4), -EINVAL);
+	CHECK_EQ(bpfhost_hook_invoke_batch(hook, (void *const *)c, v, 4), -EBADMSG);
 	CHECK_U64(v[1], 11);
 	CHECK_U64(v[3], 0); /* stopped at the bad one */
 	CHECK_EQ(bpfhost_hook_invoke_batch(hook, NULL, v, 1), -EINVAL);
@@ -401,7 +401,7 @@ TEST(runtime_link_refusals)
 
 	p = load(rt, "len", prog_len);
 	rt_msgs_clear();
-	CHECK_EQ(attach(p, ohook, 0), -EINVAL);
+	CHECK_EQ(attach(p, ohook, 0), -EMEDIUMTYPE);
 	CHECK_CONTAINS(rt_msgs,
 		       "link of program 'len' to hook 'ohook' (extension 'other') "
 		       "refused: the program is of type 'tprog', the hook runs programs of "
@@ -434,7 +434,7 @@ TEST(runtime_link_refusals)
 		struct tctx *ctx = bpfhost_ctx_alloc(type, 0, 0);
 
 		/* a retired hook's context type differs, but -ENODEV needs a good header */
-		CHECK_EQ(bpfhost_hook_invoke(ohook, ctx, &v), -EINVAL);
+		CHECK_EQ(bpfhost_hook_invoke(ohook, ctx, &v), -EBADMSG);
 		bpfhost_ctx_free(ctx);
 	}
 	bpfhost__free(rt);
