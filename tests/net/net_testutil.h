@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the net extension's unit tests (tests/unit/test_ext_net*.c):
+ * weak references to the extension (linked by extensions/net/build.mk),
+ * an instance with the extension registered, packet builders, and XDP
+ * programs in the project's assembly dialect whose context accesses adapt
+ * to how the runtime loads them.
+ *
+ * Context accesses. The xdp type declares the struct xdp_md view. Until
+ * bpfhost_prog_load runs the verifier, programs are loaded as they are
+ * and read the real context (64-bit pointers at 0, 8, 16, u32 fields at
+ * 24, 28, 32). Once the verifier's view rewriting is in the load path,
+ * every context access is an access of the view (u32 fields at 0..20),
+ * rewritten to the real field. net_view_mode() finds out which applies by
+ * running a probe that only reads the context (no packet access, so it is
+ * harmless either way); the programs below write `@FIELD %rD, %rB` for a
+ * load of a context field into rD from the context in rB, and
+ * net_asm_expand turns that into the right instruction.
+ */
+#ifndef BH_TESTS_NET_TESTUTIL_H
+#define BH_TESTS_NET_TESTUTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../extensions/net/net.h"
+#include "../unit/test_runtime_util.h"
+
+#pragma weak bpfhost_net_extension
+#pragma weak bpfhost_net_last_error
+#pragma weak bpfhost_net_xdp_run
+#pragma weak bpfhost_net_xdp_run_batch
+#pragma weak bpfhost_net_pcap_replay
+
+#define NEED_NET()                                                                              \
+	do {                                                                                    \
+		if (!bpfhost_net_extension || !bpfhost_net_xdp_run || !bpfhost_net_pcap_replay) \
+			SKIP("net extension not linked (include extensions/*/build.mk)");       \
+	} while (0)
+
+/* ---- context field loads ---- */
+
+struct net_field {
+	const char *name;
+	unsigned view_off, real_off, real_size;
+};
+
+static const struct net_field net_fields[] = {
+	{ "data", 0, 0, 8 },
+	{ "data_end", 4, 8, 8 },
+	{ "data_meta", 8, 16, 8 },
+	{ "ingress_ifindex", 12, 24, 4 },
+	{ "rx_queue_index", 16, 28, 4 },
+	{ "egress_ifindex", 20, 32, 4 },
+};
+
+/*
+ * Expand `@FIELD %rD, %rB` lines; view selects the xdp_md encoding.
+ * Returns a malloc'ed text, NULL on an unknown field.
+ */
+__attribute__((unused)) static char *net_asm_expand(const char *src, int view)
+{
+	size_t cap = strlen(src) * 2 + 256, len = 0;
+	char *out = malloc(cap);
+	const char *p = src;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char line[256], name[32], dst[8], base[8];
+		size_t i;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (line[0] == '@') {
+			const struct net_field *f = NULL;
+
+			if (sscanf(line, "@%31s %7[^,], %7s", name, dst, base) != 3) {
+				free(out);
+				return NULL;
+			}
+			for (i = 0; i < sizeof(net_fields) / sizeof(net_fields[0]); i++)
+				if (!strcmp(net_fields[i].name, name))
+					f = &net_fields[i];
+			if (!f) {
+				free(out);
+				return NULL;
+			}
+			if (view)
+				snprintf(line, sizeof(line), "ldxw %s, [%s+%u]", dst, base,
+					 f->view_off);
+			else
+				snprintf(line, sizeof(line), "%s %s, [%s+%u]",
+					 f->real_size == 8 ? "ldxdw" : "ldxw", dst, base,
+					 f->real_off);
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+		p = nl ? nl + 1 : p + n;
+	}
+	return out;
+}
+
+/*
+ * Probe: XDP_PASS when data_end - data == 14, read through the view.
+ * Without view rewriting it reads halves of the data pointer and drops.
+ */
+static const char *net_view_probe = "ldxw %r2, [%r1+0]\n"
+				    "ldxw %r3, [%r1+4]\n"
+				    "mov %r0, 1\n"
+				    "mov %r4, %r2\n"
+				    "add %r4, 14\n"
+				    "jgt %r4, %r3, out\n"
+				    "add %r4, 1\n"
+				    "jle %r4, %r3, out\n"
+				    "mov %r0, 2\n"
+				    "out:\n"
+				    "exit\n";
+
+/* 1: loads rewrite xdp_md accesses; 0: they do not; -1: probe failed. */
+__attribute__((unused)) static int net_view_mode(struct bpfhost *rt)
+{
+	static int mode = -2;
+	unsigned char pkt[14] = { 0 };
+	BPFHOST_OPTS_INIT(bpfhost_test_run_opts, o, .data_in = pkt, .data_size_in = sizeof(pkt));
+	char log[1024] = "";
+	int fd;
+
+	if (mode != -2)
+		return mode;
+	fd = rt_load(rt, BPFHOST_NET_PROG_TYPE_XDP, "view_probe", net_view_probe, log, sizeof(log));
+	if (fd < 0) {
+		printf("  view probe did not load (%d): %s\n", fd, log);
+		return -1;
+	}
+	if (bpfhost_prog_test_run_opts(fd, &o))
+		mode = -1;
+	else
+		mode = o.retval == BPFHOST_NET_XDP_PASS;
+	bpfhost_close(fd);
+	return mode;
+}
+
+/* Load a program written with @FIELD loads; fd or -errno, log in log. */
+__attribute__((unused)) static int net_load(struct bpfhost *rt, const char *name, const char *text,
+					    char *log, size_t log_size)
+{
+	int view = net_view_mode(rt);
+	char *src;
+	int fd;
+
+	if (view < 0)
+		return -EIO;
+	src = net_asm_expand(text, view);
+	if (!src)
+		return -EINVAL;
+	fd = rt_load(rt, BPFHOST_NET_PROG_TYPE_XDP, name, src, log, log_size);
+	free(src);
+	return fd;
+}
+
+/* A new instance with the net extension registered (*ext may be NULL). */
+__attribute__((unused)) static struct bpfhost *net_rt(struct bpfhost_extension **ext)
+{
+	struct bpfhost *rt = rt_new();
+	struct bpfhost_extension *e;
+
+	if (!rt)
+		return NULL;
+	e = bpfhost_extension__register(rt, bpfhost_net_extension());
+	if (!e) {
+		printf("  net extension refused: %s\n", rt_msgs);
+		bpfhost__free(rt);
+		return NULL;
+	}
+	if (ext)
+		*ext = e;
+	return rt;
+}
+
+/* Ethernet frame of len bytes: dst, src MACs, ethertype, payload i & 0xff. */
+__attribute__((unused)) static void net_eth(uint8_t *p, size_t len, uint16_t ethertype)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)i;
+	if (len >= 14) {
+		p[12] = (uint8_t)(ethertype >> 8);
+		p[13] = (uint8_t)ethertype;
+	}
+}
+
+/*
+ * Verdict by ethertype: IPv4 PASS, ARP TX, IPv6 DROP, anything else
+ * ABORTED; a packet shorter than an Ethernet header ABORTED.
+ */
+__attribute__((unused)) static const char *net_prog_ethertype = "@data %r2, %r1\n"
+								"@data_end %r3, %r1\n"
+								"mov %r0, 0\n"
+								"mov %r4, %r2\n"
+								"add %r4, 14\n"
+								"jgt %r4, %r3, out\n"
+								"ldxh %r5, [%r2+12]\n"
+								"mov %r0, 2\n"
+								"jeq %r5, 0x0008, out\n"
+								"mov %r0, 3\n"
+								"jeq %r5, 0x0608, out\n"
+								"mov %r0, 1\n"
+								"jeq %r5, 0xdd86, out\n"
+								"mov %r0, 0\n"
+								"out:\n"
+								"exit\n";
+
+#endif /* BH_TESTS_NET_TESTUTIL_H */
