@@ -14,10 +14,15 @@
  * for). Prog arrays and maps of maps hold references to objects of this
  * process, so they cannot be pinned.
  *
+ * The runtime's map keeps the first 15 characters of the name, characters
+ * other than letters, digits, '_' and '.' replaced by '_' (libbpf does
+ * the same for kernel map names); the object keeps the full name.
+ *
  * Global data maps get BPF_F_RDONLY_PROG for .rodata* and their initial
  * bytes (replaceable with __set_initial_value before load); the spec's
  * BPF_F_MMAPABLE is dropped (bpfhost regions need no mmap flag).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +36,7 @@
 
 void bh_object_map_def(const struct bh_map_spec *ms, struct bh_map_def *def)
 {
-	size_t n = strlen(ms->name);
+	size_t n = strlen(ms->name), i;
 
 	memset(def, 0, sizeof(*def));
 	def->type = ms->type;
@@ -45,6 +50,11 @@ void bh_object_map_def(const struct bh_map_spec *ms, struct bh_map_def *def)
 	if (n >= BH_MAP_NAME_LEN)
 		n = BH_MAP_NAME_LEN - 1;
 	memcpy(def->name, ms->name, n);
+	/* as libbpf does for kernel names: e.g. "my-obj.rodata" -> "my_obj.rodata" */
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)def->name[i]) && def->name[i] != '_' &&
+		    def->name[i] != '.')
+			def->name[i] = '_';
 }
 
 static const char *map_what(const struct bh_map_spec *ms)

@@ -86,13 +86,14 @@ TEST(object_err_open_files_and_options)
 	buf = bh_test_read_file(path, &len);
 	CHECK(buf != NULL);
 	{
-		BPFHOST_OPTS_INIT(bpfhost_object_open_opts, mo, .object_name = "renamed");
+		BPFHOST_OPTS_INIT(bpfhost_object_open_opts, mo, .object_name = "re-named");
 
 		obj = bpfhost_object__open_mem(rt, buf, len, &mo);
 		free(buf);
 		CHECK(obj != NULL);
-		CHECK_STR(bpfhost_object__name(obj), "renamed");
-		CHECK(bpfhost_object__find_map_by_name(obj, "renamed.rodata") != NULL);
+		CHECK_STR(bpfhost_object__name(obj), "re-named");
+		/* '-' is no map name character (libbpf's rule) */
+		CHECK(bpfhost_object__find_map_by_name(obj, "re_named.rodata") != NULL);
 		CHECK_EQ(bpfhost_object__load(obj), 0);
 		bpfhost_object__close(obj);
 	}
@@ -520,6 +521,9 @@ TEST(object_err_map_element_sizes)
 	if (!obj)
 		goto out;
 	CHECK_EQ(bpfhost_object__load(obj), 0);
+	pc = bpfhost_object__find_map_by_name(obj, "a_rather_long_map_name");
+	CHECK(pc != NULL && bpfhost_map__fd(pc) > 0); /* the runtime's map name is cut */
+	CHECK_STR(bpfhost_map__name(pc), "a_rather_long_map_name");
 	pc = bpfhost_object__find_map_by_name(obj, "per_cpu");
 	pcv = calloc(ncpu + 8, 8);
 	k32 = 1;
