@@ -36,7 +36,8 @@
 
 #include <bpfhost/bpfhost.h>
 
-#if defined(__has_include)
+/* <linux/bpf.h> when available, unless BPFHOST_COMPAT_NO_LINUX_BPF is defined */
+#if defined(__has_include) && !defined(BPFHOST_COMPAT_NO_LINUX_BPF)
 #if __has_include(<linux/bpf.h>)
 #include <linux/bpf.h>
 #define BPFHOST_COMPAT_LINUX_BPF 1
