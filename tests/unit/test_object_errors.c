@@ -573,3 +573,73 @@ TEST(object_close_after_instance_freed)
 	CHECK_EQ(out, 7);
 	bpfhost__free(rt2);
 }
+
+/* Are the object's maps small enough to create in a test? */
+static bool maps_small(const struct bpfhost_object *obj)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->spec->nr_maps; i++) {
+		const struct bh_map_spec *ms = &obj->spec->maps[i];
+
+		if ((uint64_t)ms->max_entries * (ms->key_size + ms->value_size + 64) > (1u << 22))
+			return false;
+	}
+	return true;
+}
+
+TEST(object_err_random_mutations_open_and_load)
+{
+	struct bpfhost_object *obj;
+	struct bpfhost *rt;
+	const char *path, *root;
+	unsigned char *good, *buf;
+	char log[4096];
+	size_t len = 0, i;
+	uint64_t seed = 0x6f626a656374ull; /* fixed: reproducible */
+	int opened = 0, loaded = 0, probe, n;
+
+	NEED_OBJ(path, "multi");
+	NEED_RT(rt);
+	root = ot_tmpdir("mut");
+	good = (unsigned char *)bh_test_read_file(path, &len);
+	CHECK(good != NULL);
+	if (!good)
+		goto out;
+	buf = malloc(len);
+	probe = ot_probe_fd(rt);
+	for (n = 0; n < 400; n++) {
+		BPFHOST_OPTS_INIT(bpfhost_object_open_opts, o, .pin_root_path = root,
+				  .log_buf = log, .log_size = sizeof(log));
+		int flips = 1 + n % 4;
+
+		memcpy(buf, good, len);
+		for (i = 0; i < (size_t)flips; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			buf[(seed >> 33) % len] ^= (unsigned char)(1u << ((seed >> 20) & 7));
+		}
+		obj = bpfhost_object__open_mem(rt, buf, len, &o);
+		if (!obj) {
+			CHECK_MSG(log[0], "mutation %d refused without a message", n);
+			continue;
+		}
+		opened++;
+		/* the programs are loaded, never run: mutated code is harmless */
+		if (maps_small(obj)) {
+			int err = bpfhost_object__load(obj);
+
+			if (!err)
+				loaded++;
+			else
+				CHECK_MSG(log[0], "mutation %d: load %d without a message", n, err);
+		}
+		bpfhost_object__close(obj);
+		CHECK_MSG(ot_probe_fd(rt) == probe, "mutation %d left an fd open", n);
+	}
+	if (getenv("BH_TEST_VERBOSE"))
+		printf("  400 mutations: %d opened, %d loaded\n", opened, loaded);
+	free(buf);
+	free(good);
+out:
+	bpfhost__free(rt);
+}
