@@ -15,7 +15,10 @@
  * running a probe that only reads the context (no packet access, so it is
  * harmless either way); the programs below write `@FIELD %rD, %rB` for a
  * load of a context field into rD from the context in rB, and
- * net_asm_expand turns that into the right instruction.
+ * net_asm_expand turns that into the right instruction. While loads do not
+ * verify, net_load also runs the verifier on the view form of each program
+ * (bh_verify against the registered type), so the programs are known to
+ * pass when they do.
  */
 #ifndef BH_TESTS_NET_TESTUTIL_H
 #define BH_TESTS_NET_TESTUTIL_H
@@ -26,6 +29,8 @@
 
 #include "../../extensions/net/net.h"
 #include "../unit/test_runtime_util.h"
+#include "runtime/runtime.h"
+#include "verifier/verifier.h"
 
 #pragma weak bpfhost_net_extension
 #pragma weak bpfhost_net_last_error
@@ -142,6 +147,55 @@ __attribute__((unused)) static int net_view_mode(struct bpfhost *rt)
 	return mode;
 }
 
+__attribute__((unused)) static const struct bpfhost_helper_proto *net_find_helper(void *cookie,
+										  uint32_t id)
+{
+	return bh_type_find_helper(cookie, id);
+}
+
+/*
+ * While loads do not verify yet: verify the view form of a program with
+ * the verifier itself against the registered xdp type, so that the test
+ * programs are known to pass once loads verify. 0 or the verifier's error
+ * (its log in net_verify_log).
+ */
+static char net_verify_log[4096];
+
+__attribute__((unused)) static int net_verify_view(struct bpfhost *rt, const char *name,
+						   const char *text)
+{
+	struct bh_verifier_input in = { 0 };
+	struct bh_verifier_result res;
+	struct bh_log log = BH_LOG_INIT;
+	struct bpfhost_prog_type *type;
+	struct bpfhost_insn *insns;
+	char *src = net_asm_expand(text, 1);
+	size_t cnt = 0;
+	int err;
+
+	pthread_mutex_lock(&rt->lock);
+	type = bh_find_prog_type_locked(rt, BPFHOST_NET_PROG_TYPE_XDP);
+	pthread_mutex_unlock(&rt->lock);
+	insns = src && type ? rt_asm(src, &cnt) : NULL;
+	free(src);
+	if (!insns)
+		return -EINVAL;
+	in.insns = insns;
+	in.insn_cnt = cnt;
+	in.ctx = &type->ctx_desc;
+	in.ret_min = type->desc.ret_min;
+	in.ret_max = type->desc.ret_max;
+	in.find_helper = net_find_helper;
+	in.cookie = type;
+	memset(&res, 0, sizeof(res));
+	err = bh_verify(&in, &res, &log);
+	snprintf(net_verify_log, sizeof(net_verify_log), "%s", bh_log_text(&log));
+	bh_log_free(&log);
+	free(res.insns);
+	bpfhost_insns_free(insns);
+	return err;
+}
+
 /* Load a program written with @FIELD loads; fd or -errno, log in log. */
 __attribute__((unused)) static int net_load(struct bpfhost *rt, const char *name, const char *text,
 					    char *log, size_t log_size)
@@ -152,6 +206,10 @@ __attribute__((unused)) static int net_load(struct bpfhost *rt, const char *name
 
 	if (view < 0)
 		return -EIO;
+	if (!view)
+		CHECK_MSG(!net_verify_view(rt, name, text),
+			  "program '%s' (view form) refused by the verifier: %s", name,
+			  net_verify_log);
 	src = net_asm_expand(text, view);
 	if (!src)
 		return -EINVAL;

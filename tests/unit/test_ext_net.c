@@ -454,3 +454,43 @@ TEST(ext_net_test_run_output_space)
 	CHECK_U64(o.retval, 3);
 	bpfhost__free(rt);
 }
+
+/*
+ * What the descriptor lets the verifier refuse (the view form, as programs
+ * compiled for Linux are loaded): packet reads without a data_end check,
+ * stores to the read-only context, fields beyond struct xdp_md, a return
+ * value outside XDP_ABORTED..XDP_REDIRECT, and a helper argument that is
+ * not the context.
+ */
+TEST(ext_net_verifier_refusals)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "@data %r2, %r1\nldxb %r0, [%r2+0]\nexit\n", "[pkt-bounds]" },
+		{ "mov %r0, 2\nstw [%r1+12], 1\nexit\n", "[ctx-write]" },
+		{ "ldxw %r0, [%r1+24]\nexit\n", "[ctx-bounds]" },
+		{ "mov %r0, 5\nexit\n", "[return-range]" },
+		{ "mov %r1, 0\nmov %r2, 4\ncall 44\nmov %r0, 2\nexit\n", "[helper-arg]" },
+	};
+	struct bpfhost *rt;
+	size_t i;
+
+	NEED_NET();
+	rt = net_rt(NULL);
+	if (!rt)
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int err = net_verify_view(rt, "bad", cases[i].text);
+
+		CHECK_MSG(err == -EACCES, "case %zu: %d (%s)", i, err, net_verify_log);
+		CHECK_CONTAINS(net_verify_log, cases[i].msg);
+	}
+	/* and the good forms of the same are accepted */
+	CHECK_EQ(net_verify_view(rt, "good",
+				 "@data %r2, %r1\n@data_end %r3, %r1\nmov %r0, 1\n"
+				 "mov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, out\n"
+				 "ldxb %r0, [%r2+0]\nand %r0, 3\nout:\nexit\n"),
+		 0);
+	bpfhost__free(rt);
+}
