@@ -42,6 +42,12 @@ struct {
 
 const volatile __u32 bonus = 100;
 
+/* a subprogram (bpf-to-bpf call) */
+static __attribute__((noinline)) int add_bonus(int x)
+{
+	return x + bonus;
+}
+
 /* counts packets by first byte, increments that byte, returns len + bonus */
 SEC("sample")
 int count_first(struct sample_ctx *ctx)
@@ -62,7 +68,7 @@ int count_first(struct sample_ctx *ctx)
 	bpf_map_update_elem(&scratch, &zero, &one, BPF_ANY);
 	data[0] = key + 1;
 	ctx->mark = key;
-	return ctx->len + bonus;
+	return add_bonus(ctx->len);
 }
 
 SEC("sample")
@@ -70,3 +76,5 @@ int ret_seven(void *ctx)
 {
 	return 7;
 }
+
+char LICENSE[] SEC("license") = "GPL";

@@ -126,6 +126,7 @@ hex() { # file -> "b7 00 ..."
 # ---- fixtures ----
 OBJ=$T/cli_obj.o
 NOBTF=$T/nobtf.o
+PLAIN=$T/plain.o
 BADSEC=$T/badsec.o
 OBJ_WHY=""
 
@@ -164,6 +165,17 @@ int odd(void *ctx)
 char LICENSE[] SEC("license") = "GPL";
 C
 	compile_bpf "$T/badsec.bpf.c" "$BADSEC" -g || OBJ_WHY="clang failed on badsec.bpf.c"
+	# no maps, no BTF
+	cat >"$T/plain.bpf.c" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("sample")
+int ret_seven(void *ctx)
+{
+	return 7;
+}
+C
+	compile_bpf "$T/plain.bpf.c" "$PLAIN" || OBJ_WHY="clang failed on plain.bpf.c"
 }
 setup_objects
 
@@ -303,6 +315,370 @@ test_btf_help() {
 	contains "$out" "Usage:" "btf without command"
 	run help
 	contains "$out" "btf dump file" "top-level help"
+}
+
+# ---- prog show ----
+test_prog_show_nothing_loaded() {
+	run prog show
+	expect_ok
+	equals "$out" "" "stdout"
+	contains "$err" "no programs are loaded in this bpfhost invocation" "note on stderr"
+	if have_python; then
+		run -j prog show
+		expect_ok
+		equals "$out" "[]" "JSON"
+		equals "$err" "" "stderr in JSON mode"
+	fi
+}
+
+test_prog_show_obj() {
+	needs_obj || return
+	# without the extension the section's program type is unknown
+	run prog show "$OBJ"
+	expect_ok
+	contains "$out" "0: unknown  name count_first  section sample  license 'GPL'" "first program"
+	contains "$out" "maps hits,scratch,cli_obj.rodata" "maps used"
+	contains "$out" "1: unknown  name ret_seven  section sample" "second program"
+	needs_sample || return
+	runx prog show "$OBJ"
+	expect_ok
+	contains "$out" "0: sample  name count_first" "resolved type"
+	if ! [[ "$out" =~ xlated\ [0-9]+B\ \ insns\ [0-9]+ ]]; then
+		fail "no instruction count: $out"
+	fi
+	runx prog show "$OBJ" name ret_seven
+	expect_ok
+	equals "$out" "$(printf "1: sample  name ret_seven  section sample  license 'GPL'\n\txlated 16B  insns 2")" "one program"
+	# the type can be forced (not checked before a load)
+	run prog show "$OBJ" type other name ret_seven
+	expect_ok
+	contains "$out" "1: other  name ret_seven" "forced type"
+	if have_python; then
+		runx -j prog show "$OBJ"
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" '[p["name"] for p in j]')" "['count_first', 'ret_seven']" "names"
+		equals "$(json_get "$out" 'j[0]["maps"]')" "['hits', 'scratch', 'cli_obj.rodata']" "maps"
+		equals "$(json_get "$out" 'j[1]["insn_cnt"]')" "2" "insn_cnt"
+		equals "$(json_get "$out" 'j[1]["type"]')" "sample" "type"
+		run -j prog show "$OBJ" name ret_seven
+		expect_ok
+		equals "$(json_get "$out" 'j["type"]')" "None" "JSON type without a provider"
+	fi
+}
+
+test_prog_show_errors() {
+	run prog show "$T/nonexistent.o"
+	expect_error "cannot open '$T/nonexistent.o'"
+	run prog show "$T/text.txt"
+	expect_error "is not an ELF object: give 'type TYPE'"
+	needs_obj || return
+	run prog show "$OBJ" name nope
+	expect_error "has no program named 'nope' (programs: count_first, ret_seven)"
+	run prog show "$OBJ" colour 1
+	expect_error "unknown prog show keyword 'colour'"
+}
+
+# ---- prog load ----
+test_prog_load_pins_by_name() {
+	needs_sample || return
+	rm -rf "$BPFHOST_PIN_ROOT"
+	runx prog load "$OBJ"
+	expect_ok
+	contains "$out" "Loaded '$OBJ' (object cli_obj, license 'GPL'): 2 programs, 4 maps" "summary"
+	contains "$out" "prog count_first  type sample  section sample  insns " "program line"
+	contains "$out" "map hits  type hash  key 4B  value 8B  max_entries 16  flags 0x0  pinned $BPFHOST_PIN_ROOT/hits (created)" "pinned map"
+	contains "$out" "map scratch  type array  key 4B  value 8B  max_entries 1  flags 0x0" "map not pinned"
+	[ -f "$BPFHOST_PIN_ROOT/hits" ] || fail "hits not pinned"
+	[ -f "$BPFHOST_PIN_ROOT/pcpu" ] || fail "pcpu not pinned"
+	[ -e "$BPFHOST_PIN_ROOT/scratch" ] && fail "scratch pinned without pinning"
+	# a second load attaches to the pinned maps
+	runx prog load "$OBJ"
+	expect_ok
+	contains "$out" "pinned $BPFHOST_PIN_ROOT/hits (attached)" "second load"
+	if have_python; then
+		runx -j prog load "$OBJ"
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" 'j["object"]')" "cli_obj" "object"
+		equals "$(json_get "$out" '[p["name"] for p in j["programs"]]')" "['count_first', 'ret_seven']" "programs"
+		equals "$(json_get "$out" '[(m["name"], m["pinned"] is not None) for m in j["maps"]]')" \
+			"[('hits', True), ('scratch', False), ('pcpu', True), ('cli_obj.rodata', False)]" "maps"
+		equals "$(json_get "$out" '[m["pin"] for m in j["maps"] if m["name"] == "hits"][0]')" \
+			"attached" "pin state"
+	fi
+}
+
+test_prog_load_pinmaps() {
+	needs_sample || return
+	runx prog load "$OBJ" pinmaps "$T/pm"
+	expect_ok
+	local m
+	for m in hits pcpu scratch cli_obj.rodata; do
+		[ -f "$T/pm/$m" ] || fail "map $m not pinned under pinmaps DIR"
+		contains "$out" "pinned $T/pm/$m (created)" "map $m"
+	done
+}
+
+test_prog_load_raw() {
+	needs_sample || return
+	printf 'mov %%r0, 42\nexit\n' >"$T/ret42.s"
+	runx prog load "$T/ret42.s" type sample
+	expect_ok
+	equals "$out" "$(printf "Loaded '$T/ret42.s' (raw instructions): 1 program\nprog ret42  type sample  insns 2")" "output"
+	runx prog load "$T/ret42.s" type sample name answer
+	expect_ok
+	contains "$out" "prog answer  type sample" "named"
+	run prog load "$T/ret42.s"
+	expect_error "is not an ELF object: give 'type TYPE'"
+	run prog load "$T/ret42.s" type nosuch
+	expect_error "program type 'nosuch' is not registered"
+	runx prog load "$T/ret42.s" type sample pinmaps "$T/x"
+	expect_error "have no maps to pin"
+	runx prog load "$T/ret42.s" type sample name waytoolongforaname
+	expect_error "longer than 15 characters"
+	if have_python; then
+		runx -j prog load "$T/ret42.s" type sample
+		expect_ok
+		equals "$(json_get "$out" 'j["programs"][0]["insn_cnt"]')" "2" "JSON insn_cnt"
+	fi
+}
+
+test_prog_load_errors() {
+	run prog load
+	expect_error "expected an object FILE"
+	run prog load "$T/nonexistent.o"
+	expect_error "cannot open '$T/nonexistent.o'"
+	needs_obj || return
+	# no provider for the section: named, with a hint
+	run prog load "$OBJ"
+	expect_error "program 'count_first' in section 'sample': no registered program type"
+	contains "$err" "--ext" "hint"
+	run prog load "$BADSEC"
+	expect_error "section 'frobnicate/x'"
+	# .maps without BTF
+	run prog load "$NOBTF"
+	expect_error "BTF is required for BTF-defined maps"
+	# a truncated object: the error names the offset
+	head -c 200 "$OBJ" >"$T/trunc.o"
+	run prog load "$T/trunc.o"
+	expect_error "offset"
+	run prog load "$OBJ" name x
+	expect_error "'name' is for raw instruction files"
+	run prog load "$OBJ" pinmaps ""
+	expect_error "pinmaps needs a directory"
+	run prog load "$OBJ" type nosuch
+	expect_error "nosuch"
+	if have_python; then
+		run -j prog load "$OBJ"
+		expect_json_error "no registered program type"
+	fi
+}
+
+test_prog_load_failure_leaves_nothing() {
+	needs_sample || return
+	# 'pcpu' pinned with another definition: hits is created first, then
+	# pcpu fails, and the load must remove the hits file it created
+	cat >"$T/conflict.bpf.c" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u64);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} pcpu SEC(".maps");
+SEC("sample")
+int other(void *ctx)
+{
+	return 0;
+}
+C
+	if ! compile_bpf "$T/conflict.bpf.c" "$T/conflict.o" -g; then
+		fail "clang failed: $(cat "$T/clang.log")"
+		return
+	fi
+	runx prog load "$T/conflict.o" pinmaps "$T/cf"
+	expect_ok
+	runx prog load "$OBJ" pinmaps "$T/cf"
+	expect_error "pcpu"
+	contains "$err" "existing map has type 1, requested 6" "reason"
+	[ -e "$T/cf/hits" ] && fail "a failed load left $T/cf/hits behind"
+	[ -f "$T/cf/pcpu" ] || fail "the failed load removed the map it did not create"
+}
+
+# ---- prog dump ----
+test_prog_dump_xlated() {
+	needs_obj || return
+	run prog dump xlated "$OBJ" name count_first
+	expect_ok
+	local first
+	first=$(head -n 3 <<<"$out")
+	equals "$first" "$(printf 'int count_first(struct sample_ctx * ctx):\n; int count_first(struct sample_ctx *ctx)\n   0: (bf) r6 = r1')" "first lines"
+	contains "$out" "; cnt = bpf_map_lookup_elem(&hits, &key);" "source line"
+	contains "$out" "(18) r1 = map[name:hits]" "map reference"
+	contains "$out" "(85) call bpf_map_lookup_elem#1" "helper name"
+	contains "$out" "int add_bonus(int x):" "subprogram prototype"
+	contains "$out" "r2 = map[name:cli_obj.rodata][0]+0" "global data reference"
+	not_contains "$out" "ret_seven" "only the named program"
+	# linum: file, line and column as bpftool prints them
+	run prog dump xlated "$OBJ" name ret_seven linum
+	expect_ok
+	contains "$out" "; return 7; [file:" "linum"
+	if ! [[ "$out" =~ cli_obj\.bpf\.c\ line_num:[0-9]+\ line_col:2\] ]]; then
+		fail "linum format: $out"
+	fi
+	# every program without a name, separated by a blank line
+	run p d x "$OBJ"
+	expect_ok
+	contains "$out" "int ret_seven(void * ctx):" "second program"
+	contains "$out" "$(printf '\n\nint ret_seven')" "blank line between programs"
+}
+
+test_prog_dump_json() {
+	needs_obj || return
+	have_python || {
+		skip "python3 not available to parse JSON"
+		return
+	}
+	run -j prog dump xlated "$OBJ" name ret_seven linum
+	expect_ok
+	expect_json
+	equals "$(json_get "$out" 'j[0]["proto"]')" "int ret_seven(void * ctx)" "proto"
+	equals "$(json_get "$out" 'j[0]["src"]')" "return 7;" "src"
+	equals "$(json_get "$out" 'j[0]["line_col"]')" "2" "line_col"
+	equals "$(json_get "$out" '[(i["idx"], i["code"], i["insn"]) for i in j]')" \
+		"[(0, '0xb7', 'r0 = 7'), (1, '0x95', 'exit')]" "instructions"
+	run -j prog dump xlated "$OBJ"
+	expect_ok
+	expect_json
+	equals "$(json_get "$out" '[(p["name"], p["section"]) for p in j]')" \
+		"[('count_first', 'sample'), ('ret_seven', 'sample')]" "programs"
+	equals "$(json_get "$out" '[i["insn"] for i in j[0]["insns"] if i["code"] == "0x18"][0]')" \
+		"r1 = map[name:hits]" "lddw entry"
+	equals "$(json_get "$out" '"file" in j[0]["insns"][0]')" "False" "no file without linum"
+}
+
+test_prog_dump_without_btf_and_raw() {
+	needs_obj || return
+	run prog dump xlated "$PLAIN"
+	expect_ok
+	equals "$out" "$(printf 'ret_seven:\n   0: (b7) r0 = 7\n   1: (95) exit')" "no BTF: name header, no source"
+	printf 'mov %%r0, 42\ncall 1\nexit\n' >"$T/call.s"
+	run prog dump xlated "$T/call.s"
+	expect_ok
+	equals "$out" "$(printf '   0: (b7) r0 = 42\n   1: (85) call bpf_map_lookup_elem#1\n   2: (95) exit')" "raw listing"
+}
+
+test_prog_dump_errors() {
+	run prog dump
+	expect_error "expected 'xlated OBJ'"
+	run prog dump jited "$T/x"
+	expect_error "no JIT output"
+	run prog dump visual "$T/x"
+	expect_error "unknown prog dump kind 'visual'"
+	run prog dump xlated
+	expect_error "expected an object FILE"
+	run prog dump xlated "$T/nonexistent.o"
+	expect_error "nonexistent.o"
+	printf '\xff\x00\x00\x00\x00\x00\x00\x00' >"$T/badop.bin"
+	run prog dump xlated "$T/badop.bin"
+	expect_error "insn 0"
+	run prog dump xlated "$T/badop.bin" name x
+	expect_error "'name' selects a program of an ELF object"
+	needs_obj || return
+	run prog dump xlated "$OBJ" name nope
+	expect_error "no program named 'nope'"
+	run prog dump xlated "$OBJ" linum linum
+	expect_error "more than once"
+}
+
+# ---- prog run ----
+test_prog_run_obj() {
+	needs_sample || return
+	printf '\x05\x00\x00\x00' >"$T/d4.bin"
+	runx prog run "$OBJ" name count_first data_in "$T/d4.bin" data_out "$T/o4.bin" ctx_out "$T/c4.bin"
+	expect_ok
+	if ! [[ "$out" =~ ^Return\ value:\ 104,\ duration\ \(average\):\ [0-9]+ns$ ]]; then
+		fail "unexpected output: $out"
+	fi
+	equals "$(hex "$T/o4.bin")" "06 00 00 00" "data_out (first byte incremented)"
+	equals "$(hex "$T/c4.bin")" "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 04 00 00 00 05 00 00 00" \
+		"ctx_out (len 4, mark 5)"
+	# repeat: the same context, changes accumulate
+	runx prog run "$OBJ" name count_first data_in "$T/d4.bin" data_out "$T/o4.bin" repeat 3
+	expect_ok
+	equals "$(hex "$T/o4.bin")" "08 00 00 00" "data_out after 3 runs"
+	# ctx_in: the sample type takes mark from it
+	printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x09\0\0\0' >"$T/ctx.bin"
+	runx prog run "$OBJ" name ret_seven ctx_in "$T/ctx.bin" ctx_out "$T/c2.bin"
+	expect_ok
+	contains "$out" "Return value: 7," "ret_seven"
+	equals "$(hex "$T/c2.bin")" "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 09 00 00 00" \
+		"ctx_out keeps mark"
+	if have_python; then
+		runx -j prog run "$OBJ" name ret_seven repeat 5
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" 'j["retval"]')" "7" "retval"
+		equals "$(json_get "$out" 'type(j["duration"]).__name__')" "int" "duration"
+	fi
+}
+
+test_prog_run_raw_typed() {
+	needs_sample || return
+	printf 'mov %%r0, 42\nexit\n' >"$T/ret42.s"
+	runx prog run "$T/ret42.s" type sample
+	expect_ok
+	contains "$out" "Return value: 42," "typed raw run"
+	# r1 is the context: *(u32 *)(ctx + 16) is len
+	printf 'ldxw %%r0, [%%r1+16]\nexit\n' >"$T/len.s"
+	printf 'abcdefg' >"$T/d7.bin"
+	runx prog run "$T/len.s" type sample data_in "$T/d7.bin"
+	expect_ok
+	contains "$out" "Return value: 7," "context length"
+	# without type: the stand-alone engine (r2 = length)
+	printf 'mov %%r0, %%r2\nexit\n' >"$T/r2.s"
+	run prog run "$T/r2.s" data_in "$T/d7.bin"
+	expect_ok
+	contains "$out" "Return value: 7," "stand-alone engine"
+}
+
+test_prog_run_errors() {
+	printf 'mov %%r0, 42\nexit\n' >"$T/ret42.s"
+	run prog run "$T/ret42.s" ctx_in "$T/x"
+	expect_error "'ctx_in' is for programs of a program type"
+	run prog run "$T/ret42.s" name x
+	expect_error "'name' is for programs of a program type"
+	run prog run "$T/ret42.s" type nosuch
+	expect_error "program type 'nosuch' is not registered"
+	needs_sample || return
+	runx prog run "$T/ret42.s" type sample repeat 4294967295
+	expect_error "repeat count '4294967295'"
+	runx prog run "$OBJ"
+	expect_error "has 2 programs (count_first, ret_seven): choose one with 'name NAME'"
+	runx prog run "$OBJ" name nope
+	expect_error "has no program named 'nope'"
+	run prog run "$OBJ" name ret_seven
+	expect_error "no registered program type"
+	runx prog run "$OBJ" name ret_seven data_in "$T/nonexistent.bin"
+	expect_error "nonexistent.bin"
+	# the sample type refuses a context with pointers set
+	printf '\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0' >"$T/badctx.bin"
+	runx prog run "$OBJ" name ret_seven ctx_in "$T/badctx.bin"
+	# the runtime's own warning comes first on stderr (see the report)
+	contains "$err" "Error: '$OBJ': test run of program 'ret_seven' failed: Invalid argument" "error"
+	equals "$out" "" "stdout"
+	[ "$rc" -eq 1 ] || fail "exit status $rc"
+	# a wild load is stopped and reported, not a crash
+	printf 'lddw %%r1, 0x1000\nldxdw %%r0, [%%r1+0]\nexit\n' >"$T/wild.s"
+	runx prog run "$T/wild.s" type sample
+	expect_error "invalid memory access at address 0x1000"
+	if have_python; then
+		runx -j prog run "$OBJ"
+		expect_json_error "choose one with 'name NAME'"
+	fi
 }
 
 # ---- runner ----

@@ -39,6 +39,7 @@ static int do_help(int argc, char **argv)
 		"\n"
 		"       %s asm FILE.s [-o FILE.bin]\n"
 		"       %s disasm FILE.bin [syntax { linux | ubpf }]\n"
+		"       %s prog { load | show | dump xlated | run } OBJ ...\n"
 		"       %s prog run FILE [data_in FILE] [data_out FILE] [repeat N]\n"
 		"       %s btf dump file OBJ\n"
 		"       %s feature\n"
@@ -50,7 +51,7 @@ static int do_help(int argc, char **argv)
 		"--ext loads an extension (repeatable) before the command runs.\n"
 		"Run '%s OBJECT help' for more about an object.\n",
 		bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name,
-		bin_name);
+		bin_name, bin_name);
 	return 0;
 }
 

@@ -108,11 +108,114 @@ int assemble_text(const char *path, const char *text, size_t len, struct bpfhost
  */
 int read_prog_file(const char *path, struct bpfhost_insn **insns, size_t *cnt);
 
+/* ---- keyword arguments (kw.c) ---- */
+/*
+ * One keyword of a command: `name VALUE`, or a bare flag word when
+ * has_value is false. parse_keywords() fills value/seen.
+ */
+struct kw {
+	const char *name;
+	bool has_value;
+	const char *value; /* out: the VALUE word (flags: the keyword itself) */
+	bool seen;	   /* out */
+};
+#define KW_VALUE(n)                            \
+	{                                      \
+		.name = (n), .has_value = true \
+	}
+#define KW_FLAG(n)                              \
+	{                                       \
+		.name = (n), .has_value = false \
+	}
+#define KW_END               \
+	{                    \
+		.name = NULL \
+	}
+/*
+ * Parse argv as keywords of kws (terminated by a NULL name), each at most
+ * once, names abbreviable; errors name `cmd` ("prog run") and the word.
+ * 0 or -1 (reported).
+ */
+int parse_keywords(int argc, char **argv, struct kw *kws, const char *cmd);
+
+/* ---- guarded program runs (guard.c) ---- */
+#define RUN_FAULTED 1
+struct run_fault {
+	int sig;
+	void *addr;
+};
+/*
+ * Run fn(arg) with fault signals caught: returns fn's value, or
+ * RUN_FAULTED with *fault filled when the program faulted (the state fn
+ * left behind is undefined: report and exit).
+ */
+int run_guarded(int (*fn)(void *arg), void *arg, struct run_fault *fault);
+/* "an invalid memory access" etc. */
+const char *fault_desc(int sig);
+
+/* ---- programs from ELF objects or raw files (prog_obj.c) ---- */
+/* 1 when the file starts with the ELF magic, 0 if not, -1 (reported) if unreadable. */
+int file_is_elf(const char *path);
+
+/* An ELF object opened in cli_rt, with the log buffer of its operations. */
+struct cli_obj {
+	const char *path;
+	struct bpfhost_object *obj;
+	char *log;
+	size_t log_size;
+};
+/* Open (parse) an object; pin_root NULL: the default. 0 or -1 (reported). */
+int cli_obj_open(struct cli_obj *o, const char *path, const char *pin_root);
+/* Load every program as this program type. 0 or -1 (reported). */
+int cli_obj_set_type(struct cli_obj *o, const char *type);
+/* Load the object (maps, then programs). 0 or -1 (reported). */
+int cli_obj_load(struct cli_obj *o);
+void cli_obj_close(struct cli_obj *o);
+size_t cli_obj_nr_progs(const struct cli_obj *o);
+/* The program called name, or (name NULL) the only one. NULL (reported). */
+struct bpfhost_program *cli_obj_prog(struct cli_obj *o, const char *name);
+/* Map number idx in object order (the index of symbolic map references). */
+struct bpfhost_map *cli_obj_map_at(const struct cli_obj *o, uint32_t idx);
+/* Name of a map type ("hash", "percpu_array", ...), "unknown" if none. */
+const char *map_type_str(uint32_t type);
+
+/* A raw instruction file loaded as a program of a given type. */
+struct raw_prog {
+	const char *path;
+	const char *type;
+	char name[16]; /* `name NAME`, else the file's base name */
+	struct bpfhost_insn *insns;
+	size_t cnt;
+	int fd; /* -1 until loaded */
+};
+/* Read the instructions (assembly when the name ends in .s/.asm). */
+int raw_prog_read(struct raw_prog *r, const char *path, const char *type, const char *name);
+/* Load into cli_rt as r->type: r->fd. 0 or -1 (reported). */
+int raw_prog_load(struct raw_prog *r);
+void raw_prog_free(struct raw_prog *r);
+
+/* ---- prog subcommands ---- */
+int do_prog_load(int argc, char **argv);
+int do_prog_show(int argc, char **argv);
+int do_prog_dump(int argc, char **argv);
+/* Arguments of `prog run`. */
+struct run_args {
+	const char *path;
+	const char *name, *type;
+	const char *data_in, *data_out, *ctx_in, *ctx_out;
+	uint64_t repeat;
+};
+/* prog run of an ELF object, or of a raw file with `type NAME` (prog_run.c) */
+int prog_run_typed(const struct run_args *a);
+/* "Return value: N, duration (average): Nns" / {"retval", "duration"} */
+void print_run_result(uint64_t retval, uint64_t duration);
+
 /* ---- command groups ---- */
 int do_asm(int argc, char **argv);
 int do_disasm(int argc, char **argv);
 int do_prog(int argc, char **argv);
 int do_feature(int argc, char **argv);
 int do_btf(int argc, char **argv);
+int do_map(int argc, char **argv);
 
 #endif /* BPFHOST_CLI_MAIN_H */
