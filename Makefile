@@ -78,6 +78,7 @@ $(LIB_A): $(LIB_OBJS)
 $(LIB_SO): $(LIB_OBJS) src/libbpfhost.map
 	$(CC) -shared -Wl,-soname,libbpfhost.so.0 -Wl,--version-script=src/libbpfhost.map -Wl,--no-undefined \
 		$(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
+	ln -sf libbpfhost.so $(BUILD)/libbpfhost.so.0
 
 # The CLI loads extension shared objects (--ext) that call bpfhost_*
 # functions resolved against it: the whole library goes in, its public

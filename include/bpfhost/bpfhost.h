@@ -114,6 +114,9 @@ struct bpfhost_prog_load_opts {
 	char *log_buf;
 	size_t log_size;
 	size_t log_true_size;
+	/* the object's license ("GPL", "Dual BSD/GPL", ...) and version; informational */
+	const char *license;
+	uint32_t kern_version;
 };
 /*
  * Load raw instructions as a program of the named program type. lddw with

@@ -41,6 +41,12 @@
 #include <bpfhost/isa.h>
 
 #ifdef __cplusplus
+#define BPFHOST_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define BPFHOST_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+#ifdef __cplusplus
 extern "C" {
 #endif
 
@@ -90,10 +96,11 @@ static inline struct bpfhost_ctx_header *bpfhost_ctx_header(void *ctx)
  *   BPFHOST_CTX_CHECK_LAYOUT(struct my_wrapper, ctx);
  */
 #define BPFHOST_CTX_HEADER_MEMBER struct bpfhost_ctx_header bpfhost_hdr
-#define BPFHOST_CTX_CHECK_LAYOUT(TYPE, MEMBER)                                                  \
-	_Static_assert(__builtin_offsetof(TYPE, MEMBER) ==                                      \
-			       __builtin_offsetof(TYPE, bpfhost_hdr) + BPFHOST_CTX_HEADER_SIZE, \
-		       #TYPE "." #MEMBER " must directly follow its context header")
+#define BPFHOST_CTX_CHECK_LAYOUT(TYPE, MEMBER)                                \
+	BPFHOST_STATIC_ASSERT(__builtin_offsetof(TYPE, MEMBER) ==             \
+				      __builtin_offsetof(TYPE, bpfhost_hdr) + \
+					      BPFHOST_CTX_HEADER_SIZE,        \
+			      #TYPE "." #MEMBER " must directly follow its context header")
 
 /* ---- context descriptor ---- */
 
@@ -351,19 +358,21 @@ BPFHOST_API int bpfhost_hook__stats(const struct bpfhost_hook *hook,
 				    struct bpfhost_hook_stats *stats);
 
 /* ---- layout pins ---- */
-_Static_assert(sizeof(struct bpfhost_ctx_header) == BPFHOST_CTX_HEADER_SIZE,
-	       "context header is 64 bytes");
-_Static_assert(__builtin_offsetof(struct bpfhost_ctx_desc, writable) == 24, "ctx_desc layout");
-_Static_assert(sizeof(struct bpfhost_ctx_desc) == 56, "ctx_desc v1 size");
-_Static_assert(sizeof(struct bpfhost_ctx_view_field) == 16, "view field layout");
-_Static_assert(sizeof(struct bpfhost_helper_proto) == 56, "helper proto v1 size");
-_Static_assert(__builtin_offsetof(struct bpfhost_helper_proto, fn) == 24, "helper proto layout");
-_Static_assert(__builtin_offsetof(struct bpfhost_prog_type_desc, capabilities) == 56,
-	       "prog type desc layout");
-_Static_assert(sizeof(struct bpfhost_test_ctx) == 72, "test ctx v1 size");
-_Static_assert(sizeof(struct bpfhost_prog_type_desc) == 104, "prog type desc v1 size");
-_Static_assert(sizeof(struct bpfhost_hook_desc) == 48, "hook desc v1 size");
-_Static_assert(sizeof(struct bpfhost_extension_desc) == 40, "extension desc v1 size");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_ctx_header) == BPFHOST_CTX_HEADER_SIZE,
+		      "context header is 64 bytes");
+BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_ctx_desc, writable) == 24,
+		      "ctx_desc layout");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_ctx_desc) == 56, "ctx_desc v1 size");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_ctx_view_field) == 16, "view field layout");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_helper_proto) == 56, "helper proto v1 size");
+BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_helper_proto, fn) == 24,
+		      "helper proto layout");
+BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_prog_type_desc, capabilities) == 56,
+		      "prog type desc layout");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_test_ctx) == 72, "test ctx v1 size");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_prog_type_desc) == 104, "prog type desc v1 size");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_hook_desc) == 48, "hook desc v1 size");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_extension_desc) == 40, "extension desc v1 size");
 
 #ifdef __cplusplus
 }

@@ -197,7 +197,9 @@ static int load_prog(struct bpfhost_object *obj, struct bpfhost_program *p, stru
 		return err;
 	snprintf(name, sizeof(name), "%s", ps->name);
 	for (tries = 0; tries < 3; tries++) {
-		BPFHOST_OPTS_INIT(bpfhost_prog_load_opts, o, .log_level = obj->log_level);
+		BPFHOST_OPTS_INIT(bpfhost_prog_load_opts, o, .log_level = obj->log_level,
+				  .license = obj->spec->license,
+				  .kern_version = obj->spec->kern_version);
 		char *nb = realloc(buf, size);
 
 		if (!nb) {

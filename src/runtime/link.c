@@ -8,7 +8,7 @@
  *   -EPROTONOSUPPORT  the hook provider lacks BPFHOST_CAP_CONTEXT_HEADER
  *                     (registration refuses such hooks; checked again here
  *                     because attaching is where a program meets the hook)
- *   -EINVAL           the program is of another program type
+ *   -EMEDIUMTYPE      the program is of another program type
  *   -ESTALE           the provider of the program type registered now is
  *                     not what the program was loaded against: data,
  *                     data_end, data_meta offsets differ, its context is

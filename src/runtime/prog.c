@@ -25,6 +25,7 @@
  * accesses are not checked). The load log says so.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,6 +352,9 @@ int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *nam
 	prog->type = type;
 	if (name)
 		memcpy(prog->name, name, strlen(name));
+	if (BH_OPTS_GET(opts, license, NULL))
+		snprintf(prog->license, sizeof(prog->license), "%s", opts->license);
+	prog->kern_version = BH_OPTS_GET(opts, kern_version, 0);
 	prog->data_off = type->ctx_desc.data_off;
 	prog->data_end_off = type->ctx_desc.data_end_off;
 	prog->data_meta_off = type->ctx_desc.data_meta_off;

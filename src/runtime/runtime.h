@@ -144,6 +144,8 @@ struct bh_prog {
 	struct bh_prog_dep *deps;
 	size_t nr_deps;
 	bool uses_callx;
+	char license[64]; /* as given at load ("" if none) */
+	uint32_t kern_version;
 	struct bh_prog_cb *cbs;
 	size_t nr_cbs;
 };
