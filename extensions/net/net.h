@@ -72,8 +72,11 @@ enum bpfhost_net_xdp_action {
 #define BPFHOST_NET_XDP_TAIL_RESERVED 320u
 #define BPFHOST_NET_XDP_MAX_DATA \
 	(BPFHOST_NET_XDP_FRAME_SIZE - BPFHOST_NET_XDP_HEADROOM - BPFHOST_NET_XDP_TAIL_RESERVED)
-/* Metadata: at most 32 bytes, a multiple of 4 (Linux's rule). */
-#define BPFHOST_NET_XDP_META_MAX 32u
+/*
+ * Metadata: a multiple of 4 bytes, at most 255 (skb_shared_info.meta_len
+ * is a u8), so 252: Linux's rule since 6.2 (32 before).
+ */
+#define BPFHOST_NET_XDP_META_MAX 252u
 /* adjust_head/adjust_tail keep at least an Ethernet header. */
 #define BPFHOST_NET_ETH_HLEN 14u
 
@@ -130,7 +133,7 @@ struct bpfhost_net_xdp_buff {
 	uint32_t buf_size;
 	uint32_t data_off; /* in/out */
 	uint32_t data_len; /* in/out */
-	uint32_t meta_len; /* in/out: 0..32, a multiple of 4 */
+	uint32_t meta_len; /* in/out: 0..252, a multiple of 4 */
 	uint32_t ingress_ifindex;
 	uint32_t rx_queue_index;
 };

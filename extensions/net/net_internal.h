@@ -59,7 +59,7 @@ int bh_net_wrap_init(struct bh_net_xdp_wrap *w, const struct bpfhost_prog_type *
 		     uint8_t *head_min, uint8_t *tail_max, uint8_t *data, uint32_t len,
 		     uint32_t meta_len, uint32_t ingress_ifindex, uint32_t rx_queue_index);
 
-/* Linux's rule for a metadata length: at most 32, a multiple of 4. */
+/* Linux's rule for a metadata length: a multiple of 4, at most 252. */
 static inline int bh_net_metalen_ok(uint64_t len)
 {
 	return len <= BPFHOST_NET_XDP_META_MAX && !(len & 3);

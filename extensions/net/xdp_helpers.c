@@ -8,7 +8,7 @@
  *     ETH_HLEN (14) bytes stay in the packet.
  *   bpf_xdp_adjust_meta(ctx, delta) (54): data_meta += delta. -EINVAL unless
  *     head_min <= data_meta <= data; -EACCES when the metadata length would
- *     be above 32 or not a multiple of 4.
+ *     be above 252 or not a multiple of 4.
  *   bpf_xdp_adjust_tail(ctx, delta) (65): data_end += delta. -EINVAL beyond
  *     tail_max or with fewer than ETH_HLEN bytes left. Bytes the packet
  *     grows by are zeroed.

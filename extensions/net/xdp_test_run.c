@@ -9,14 +9,17 @@
  *    would put the rest in fragments, which bpfhost does not have).
  *  - ctx_in is a struct xdp_md (up to 24 bytes read, the rest zero; more
  *    bytes must be zero, else -E2BIG): data = length of the metadata at
- *    the start of data_in (<= 32, a multiple of 4), data_end = data_size_in,
+ *    the start of data_in (<= 252, a multiple of 4), data_end = data_size_in,
  *    data_meta = 0, egress_ifindex = 0, rx_queue_index only with an
  *    ingress_ifindex; anything else is -EINVAL. Unlike Linux, data and
  *    data_end may both be 0 (the whole of data_in is the packet), and
  *    ingress_ifindex is taken as given (there are no devices to look up).
+ *    Without an ingress_ifindex the program sees Linux's default, the
+ *    loopback device (ifindex 1, queue 0).
  *  - after the runs, data_out receives metadata + packet as the program
- *    left them, ctx_out the struct xdp_md with data/data_end relative to
- *    the metadata (Linux's convention).
+ *    left them, ctx_out the struct xdp_md of ctx_in with data/data_end
+ *    relative to the metadata (Linux's convention: the other fields are
+ *    returned as given).
  *  - priv_in is not used (-EINVAL when given); flags must be 0
  *    (BPF_F_TEST_XDP_LIVE_FRAMES: -EOPNOTSUPP).
  *
@@ -29,6 +32,13 @@
 #include "net_internal.h"
 
 #define F_TEST_XDP_LIVE_FRAMES (1u << 1)
+#define LOOPBACK_IFINDEX 1
+
+/* A test run's context: the wrapper, and the struct xdp_md given. */
+struct test_frame {
+	struct bh_net_xdp_wrap w;
+	struct bpfhost_net_xdp_md md_in;
+};
 
 static int read_md(const struct bpfhost_test_ctx *in, struct bpfhost_net_xdp_md *md)
 {
@@ -75,7 +85,7 @@ int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_t
 			  void **ctx)
 {
 	struct bpfhost_net_xdp_md md;
-	struct bh_net_xdp_wrap *w;
+	struct test_frame *tf;
 	uint32_t size, meta;
 	uint8_t *frame;
 	int err;
@@ -109,39 +119,39 @@ int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_t
 				  "frame (multi-buffer packets are not supported)",
 				  size - meta, BPFHOST_NET_XDP_MAX_DATA);
 	frame = calloc(1, BPFHOST_NET_XDP_FRAME_SIZE);
-	w = calloc(1, sizeof(*w));
-	if (!frame || !w) {
+	tf = calloc(1, sizeof(*tf));
+	if (!frame || !tf) {
 		free(frame);
-		free(w);
+		free(tf);
 		return bh_net_err(-ENOMEM, "xdp test run: out of memory");
 	}
 	memcpy(frame + BPFHOST_NET_XDP_HEADROOM - meta, in->data_in, size);
-	err = bh_net_wrap_init(w, type, frame + BPFHOST_NET_XDP_FRAME_RESERVED,
+	err = bh_net_wrap_init(&tf->w, type, frame + BPFHOST_NET_XDP_FRAME_RESERVED,
 			       frame + BPFHOST_NET_XDP_FRAME_SIZE - BPFHOST_NET_XDP_TAIL_RESERVED,
 			       frame + BPFHOST_NET_XDP_HEADROOM, size - meta, meta,
-			       md.ingress_ifindex, md.rx_queue_index);
+			       md.ingress_ifindex ? md.ingress_ifindex : LOOPBACK_IFINDEX,
+			       md.rx_queue_index);
 	if (err) {
 		free(frame);
-		free(w);
+		free(tf);
 		return bh_net_err(err, "xdp test run: bpfhost_ctx_init failed (%d)", err);
 	}
-	w->frame = frame;
-	*ctx = &w->ctx;
+	tf->w.frame = frame;
+	tf->md_in = md;
+	*ctx = &tf->w.ctx;
 	return 0;
 }
 
 void bh_net_xdp_ctx_destroy(struct bpfhost_prog_type *type, void *ctx, struct bpfhost_test_ctx *out)
 {
-	struct bh_net_xdp_wrap *w = bh_net_wrap_of(ctx);
+	struct test_frame *tf = (struct test_frame *)bh_net_wrap_of(ctx);
+	struct bh_net_xdp_wrap *w = &tf->w;
 	const uint8_t *meta = (const uint8_t *)(uintptr_t)w->ctx.data_meta;
 	uint32_t len = (uint32_t)(w->ctx.data_end - w->ctx.data_meta);
-	struct bpfhost_net_xdp_md md = {
-		.data = (uint32_t)(w->ctx.data - w->ctx.data_meta),
-		.data_end = len,
-		.ingress_ifindex = w->ctx.ingress_ifindex,
-		.rx_queue_index = w->ctx.rx_queue_index,
-		.egress_ifindex = w->ctx.egress_ifindex,
-	};
+	struct bpfhost_net_xdp_md md = tf->md_in;
+
+	md.data = (uint32_t)(w->ctx.data - w->ctx.data_meta);
+	md.data_end = len;
 
 	if (out->data_out)
 		memcpy(out->data_out, meta, len < out->data_size_out ? len : out->data_size_out);
@@ -151,5 +161,5 @@ void bh_net_xdp_ctx_destroy(struct bpfhost_prog_type *type, void *ctx, struct bp
 		       sizeof(md) < out->ctx_size_out ? sizeof(md) : out->ctx_size_out);
 	out->ctx_size_out = sizeof(md);
 	free(w->frame);
-	free(w);
+	free(tf);
 }

@@ -26,9 +26,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../extensions/net/net.h"
 #include "../unit/test_runtime_util.h"
+#include "loader/obj_spec.h"
 #include "runtime/runtime.h"
 #include "verifier/verifier.h"
 
@@ -216,6 +218,71 @@ __attribute__((unused)) static int net_load(struct bpfhost *rt, const char *name
 	fd = rt_load(rt, BPFHOST_NET_PROG_TYPE_XDP, name, src, log, log_size);
 	free(src);
 	return fd;
+}
+
+/* ---- the C programs of tests/net/xdp_view.bpf.c ---- */
+
+static char net_why[1024];
+
+/* tests/net/xdp_view.bpf.c compiled into the build directory, or NULL + why. */
+__attribute__((unused)) static const char *net_view_obj_path(void)
+{
+	static char path[512];
+	const char *src = "tests/net/xdp_view.bpf.c";
+	struct stat ss, os;
+	char cmd[2048];
+	int st;
+
+	snprintf(path, sizeof(path), "%s/net/xdp_view.bpf.o", bh_test_build_dir());
+	if (stat(src, &ss)) {
+		snprintf(net_why, sizeof(net_why), "%s not found (run from the repository root)",
+			 src);
+		return NULL;
+	}
+	if (!stat(path, &os) && os.st_mtime >= ss.st_mtime)
+		return path;
+	if (system("command -v clang >/dev/null 2>&1")) {
+		snprintf(net_why, sizeof(net_why), "clang is not installed");
+		return NULL;
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/net && clang -O2 -g -target bpf "
+		 "-I/usr/include/$(gcc -print-multiarch 2>/dev/null) -c %s -o %s 2>%s.err",
+		 bh_test_build_dir(), src, path, path);
+	st = system(cmd);
+	if (st) {
+		snprintf(net_why, sizeof(net_why),
+			 "compiling %s failed (see %s.err; libbpf-dev missing?)", src, path);
+		return NULL;
+	}
+	return path;
+}
+
+/*
+ * The parsed object of tests/net/xdp_view.bpf.c: 0, or -ENOENT (not
+ * compiled: reason in net_why) or the parser's error (a failed check).
+ */
+__attribute__((unused)) static int net_view_obj(struct bh_obj_spec **spec)
+{
+	struct bh_log log = BH_LOG_INIT;
+	const char *path = net_view_obj_path();
+	size_t len = 0;
+	char *buf;
+	int err;
+
+	*spec = NULL;
+	if (!path)
+		return -ENOENT;
+	buf = bh_test_read_file(path, &len);
+	if (!buf) {
+		snprintf(net_why, sizeof(net_why), "cannot read %s", path);
+		return -ENOENT;
+	}
+	err = bh_obj_spec_open_mem(buf, len, "xdp_view", spec, &log);
+	free(buf);
+	CHECK_MSG(!err, "%s: %s", path, bh_log_text(&log));
+	bh_log_free(&log);
+	return err;
 }
 
 /* A new instance with the net extension registered (*ext may be NULL). */

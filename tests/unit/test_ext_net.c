@@ -347,7 +347,13 @@ TEST(ext_net_test_run_refusals)
 		  -EINVAL,
 		  "metadata length" },
 		{ "meta 6", { .data = 6, .data_end = 60 }, 24, 60, 0, -EINVAL, "multiple of 4" },
-		{ "meta 36", { .data = 36, .data_end = 60 }, 24, 60, 0, -EINVAL, "at most 32" },
+		{ "meta 256",
+		  { .data = 256, .data_end = 300 },
+		  24,
+		  300,
+		  0,
+		  -EINVAL,
+		  "at most 252" },
 		{ "egress", { .egress_ifindex = 1 }, 24, 60, 0, -EINVAL, "egress_ifindex" },
 		{ "rxq", { .rx_queue_index = 1 }, 24, 60, 0, -EINVAL, "needs an ingress_ifindex" },
 		{ "live", { 0 }, 0, 60, 2, -EOPNOTSUPP, "live frames" },
@@ -492,5 +498,37 @@ TEST(ext_net_verifier_refusals)
 				 "mov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, out\n"
 				 "ldxb %r0, [%r2+0]\nand %r0, 3\nout:\nexit\n"),
 		 0);
+	bpfhost__free(rt);
+}
+
+/* Without an ingress_ifindex, programs see Linux's default: loopback (1), queue 0. */
+TEST(ext_net_test_run_default_ifindex)
+{
+	static const char *prog = "@ingress_ifindex %r2, %r1\n"
+				  "@rx_queue_index %r3, %r1\n"
+				  "mov %r0, 1\n"
+				  "jne %r2, 1, out\n"
+				  "jne %r3, 0, out\n"
+				  "mov %r0, 2\n"
+				  "out:\n"
+				  "exit\n";
+	struct bpfhost *rt;
+	uint8_t in[20] = { 0 };
+	struct bpfhost_net_xdp_md md_out;
+	BPFHOST_OPTS_INIT(bpfhost_test_run_opts, o, .data_in = in, .data_size_in = sizeof(in),
+			  .ctx_out = &md_out, .ctx_size_out = sizeof(md_out));
+	char log[1024];
+	int p;
+
+	NEED_NET();
+	rt = net_rt(NULL);
+	if (!rt)
+		return;
+	p = net_load(rt, "lo", prog, log, sizeof(log));
+	CHECK_MSG(p > 0, "load: %s", log);
+	CHECK_EQ(bpfhost_prog_test_run_opts(p, &o), 0);
+	CHECK_U64(o.retval, 2);
+	/* ctx_out returns the fields as given (Linux does the same) */
+	CHECK_EQ(md_out.ingress_ifindex, 0);
 	bpfhost__free(rt);
 }

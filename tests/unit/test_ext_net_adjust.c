@@ -230,19 +230,25 @@ TEST(ext_net_adjust_meta)
 	CHECK_EQ(r.md.data, 8);
 	CHECK_EQ(r.md.data_end, 68);
 
-	/* 32 is the most, in steps of 4; giving it back restores the packet */
-	c[0].delta = -32;
-	c[1] = (struct call){ META, 32 };
+	/* in steps of 4 (more than 32 since Linux 6.2); giving it back restores the packet */
+	c[0].delta = -36;
+	c[1] = (struct call){ META, 36 };
 	CHECK_EQ(run_calls(rt, c, 2, pkt, 60, 0, 1, &r), 0);
 	CHECK_U64(r.verdict, V_OK);
 	CHECK_EQ(r.out_len, 60);
 	CHECK_EQ(r.md.data, 0);
 
+	/* the whole headroom up to the 40 reserved bytes: 216 */
+	c[0].delta = -216;
+	CHECK_EQ(run_calls(rt, c, 1, pkt, 60, 0, 1, &r), 0);
+	CHECK_U64(r.verdict, V_OK);
+	CHECK_EQ(r.md.data, 216);
+	c[0].delta = -220;
+	CHECK_EQ(run_calls(rt, c, 1, pkt, 60, 0, 1, &r), 0);
+	CHECK_U64(r.verdict, V_EINVAL);
+
 	/* a bad length is -EACCES, metadata behind the packet start -EINVAL */
 	c[0].delta = -6;
-	CHECK_EQ(run_calls(rt, c, 1, pkt, 60, 0, 1, &r), 0);
-	CHECK_U64(r.verdict, V_EACCES);
-	c[0].delta = -36;
 	CHECK_EQ(run_calls(rt, c, 1, pkt, 60, 0, 1, &r), 0);
 	CHECK_U64(r.verdict, V_EACCES);
 	c[0].delta = 4;

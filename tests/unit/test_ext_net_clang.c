@@ -14,50 +14,11 @@
  *    helpers the way the load path will), and runs the result: the view
  *    this extension declares is checked end to end today.
  */
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "../net/net_testutil.h"
-#include "loader/obj_spec.h"
 #include "runtime/runtime.h"
 #include "verifier/verifier.h"
 
 #define VIEW_SKIP "needs the verifier's context-view rewriting in bpfhost_prog_load"
-
-static char why[1024];
-
-/* tests/net/xdp_view.bpf.c compiled into the build directory, or NULL + why. */
-static const char *compiled(void)
-{
-	static char path[512];
-	const char *src = "tests/net/xdp_view.bpf.c";
-	struct stat ss, os;
-	char cmd[2048];
-	int st;
-
-	snprintf(path, sizeof(path), "%s/net/xdp_view.bpf.o", bh_test_build_dir());
-	if (stat(src, &ss)) {
-		snprintf(why, sizeof(why), "%s not found (run from the repository root)", src);
-		return NULL;
-	}
-	if (!stat(path, &os) && os.st_mtime >= ss.st_mtime)
-		return path;
-	if (system("command -v clang >/dev/null 2>&1")) {
-		snprintf(why, sizeof(why), "clang is not installed");
-		return NULL;
-	}
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s/net && clang -O2 -g -target bpf "
-		 "-I/usr/include/$(gcc -print-multiarch 2>/dev/null) -c %s -o %s 2>%s.err",
-		 bh_test_build_dir(), src, path, path);
-	st = system(cmd);
-	if (st) {
-		snprintf(why, sizeof(why), "compiling %s failed (see %s.err; libbpf-dev missing?)",
-			 src, path);
-		return NULL;
-	}
-	return path;
-}
 
 struct progs {
 	struct bh_obj_spec *spec;
@@ -66,24 +27,10 @@ struct progs {
 
 static int open_progs(struct progs *p)
 {
-	struct bh_log log = BH_LOG_INIT;
-	const char *path = compiled();
-	size_t len = 0;
-	char *buf;
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	if (!path)
-		return -ENOENT;
-	buf = bh_test_read_file(path, &len);
-	if (!buf) {
-		snprintf(why, sizeof(why), "cannot read %s", path);
-		return -EIO;
-	}
-	err = bh_obj_spec_open_mem(buf, len, "xdp_view", &p->spec, &log);
-	free(buf);
-	CHECK_MSG(!err, "%s: %s", path, bh_log_text(&log));
-	bh_log_free(&log);
+	err = net_view_obj(&p->spec);
 	if (err)
 		return err;
 	p->eth = bh_obj_spec_find_prog(p->spec, "xdp_ethertype");
@@ -170,7 +117,7 @@ TEST(ext_net_clang_view_load)
 
 	NEED_NET();
 	if (open_progs(&p) == -ENOENT && !p.spec)
-		SKIP("%s", why);
+		SKIP("%s", net_why);
 	rt = net_rt(NULL);
 	if (!rt || !p.eth)
 		goto out;
@@ -239,7 +186,7 @@ TEST(ext_net_clang_view_verifier)
 
 	NEED_NET();
 	if (open_progs(&p) == -ENOENT && !p.spec)
-		SKIP("%s", why);
+		SKIP("%s", net_why);
 	rt = net_rt(&ext);
 	if (!rt || !p.eth)
 		goto out;

@@ -221,6 +221,18 @@ TEST(ext_net_hook_adjust_in_app_buffer)
 	CHECK_EQ(xb.meta_len, 12);
 	CHECK_EQ(run_adjust(rt, ext, 54, 12, &xb), BPFHOST_NET_XDP_PASS);
 	CHECK_EQ(xb.meta_len, 0);
+
+	/* with room for it, metadata is limited to 252 bytes (-EACCES above) */
+	{
+		static uint8_t big[400];
+
+		buff_init(&xb, big, sizeof(big), 300, 60);
+		CHECK_EQ(run_adjust(rt, ext, 54, -256, &xb), BPFHOST_NET_XDP_DROP);
+		CHECK_EQ(xb.meta_len, 0);
+		CHECK_EQ(run_adjust(rt, ext, 54, -252, &xb), BPFHOST_NET_XDP_PASS);
+		CHECK_EQ(xb.meta_len, 252);
+		CHECK_EQ(xb.data_off, 300);
+	}
 	bpfhost__free(rt);
 }
 
