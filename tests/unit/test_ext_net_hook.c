@@ -8,6 +8,7 @@
  * and queue seen by programs, batches across chunk boundaries, bad
  * descriptors refused before anything runs, the shared object.
  */
+#include <pthread.h>
 #include <unistd.h>
 
 #include "../../extensions/sample/sample.h"
@@ -383,5 +384,94 @@ TEST(ext_net_shared_object)
 	CHECK(!memcmp(out, pkt, sizeof(pkt)));
 	CHECK_EQ(bpfhost_extension__unregister(ext), 0);
 out:
+	bpfhost__free(rt);
+}
+
+/*
+ * Threads running packets (single and batched) while another thread
+ * attaches and detaches a second program: every verdict is the first
+ * program's (the second one passes), nothing is lost (hook statistics).
+ */
+struct worker {
+	struct bpfhost_extension *ext;
+	int errors, wrong;
+	unsigned seed;
+};
+
+enum { W_THREADS = 4, W_ROUNDS = 300 };
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct bpfhost_net_xdp_buff xbs[8];
+	uint8_t bufs[8][32];
+	uint32_t vs[8];
+	int r, i;
+
+	for (r = 0; r < W_ROUNDS; r++) {
+		for (i = 0; i < 8; i++) {
+			memset(bufs[i], 0, sizeof(bufs[i]));
+			bufs[i][4] = (uint8_t)(rand_r(&w->seed) & 0xff);
+			buff_init(&xbs[i], bufs[i], sizeof(bufs[i]), 4, 20);
+		}
+		if (bpfhost_net_xdp_run_batch(w->ext, xbs, vs, 8))
+			w->errors++;
+		if (bpfhost_net_xdp_run(w->ext, &xbs[0], &vs[0]))
+			w->errors++;
+		for (i = 0; i < 8; i++)
+			if (vs[i] != (uint32_t)bufs[i][4] % 5)
+				w->wrong++;
+	}
+	return NULL;
+}
+
+TEST(ext_net_hook_threads)
+{
+	static const char *ro = "@data %r2, %r1\n"
+				"@data_end %r3, %r1\n"
+				"mov %r0, 0\n"
+				"mov %r4, %r2\n"
+				"add %r4, 1\n"
+				"jgt %r4, %r3, out\n"
+				"ldxb %r0, [%r2+0]\n"
+				"mod %r0, 5\n"
+				"out:\n"
+				"exit\n";
+	struct bpfhost_extension *ext = NULL;
+	struct bpfhost_hook_stats st = { .sz = sizeof(st) };
+	struct worker w[W_THREADS];
+	pthread_t th[W_THREADS];
+	struct bpfhost_hook *hook;
+	struct bpfhost *rt;
+	char log[1024];
+	int p, pass, i, n = 0;
+
+	NEED_NET();
+	rt = net_rt(&ext);
+	if (!rt)
+		return;
+	hook = bpfhost_extension__hook(ext, "xdp");
+	p = net_load(rt, "first_byte_ro", ro, log, sizeof(log));
+	pass = net_load(rt, "pass", "mov %r0, 2\nexit\n", log, sizeof(log));
+	CHECK(p > 0 && pass > 0);
+	CHECK(bpfhost_link_create(p, hook, NULL) > 0);
+	for (i = 0; i < W_THREADS; i++) {
+		w[i] = (struct worker){ .ext = ext, .seed = 17u * (unsigned)i + 1 };
+		CHECK_EQ(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+	}
+	for (i = 0; i < 50; i++) {
+		int l = bpfhost_link_create(pass, hook, NULL);
+
+		CHECK(l > 0);
+		CHECK_EQ(bpfhost_close(l), 0);
+	}
+	for (i = 0; i < W_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK_EQ(w[i].errors, 0);
+		CHECK_EQ(w[i].wrong, 0);
+		n += W_ROUNDS * 9;
+	}
+	CHECK_EQ(bpfhost_hook__stats(hook, &st), 0);
+	CHECK_U64(st.invocations, n);
 	bpfhost__free(rt);
 }
