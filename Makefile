@@ -115,6 +115,29 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@bash examples/demo.sh $(BUILD)
 
+# ---- examples --------------------------------------------------------------
+# BPF C examples (examples/*.bpf.c), compiled by clang for the bpf target
+# whatever CC is (scripts/install-deps.sh installs clang and libbpf-dev), and
+# their user-space loaders (examples/user/*.c), linked against libbpfhost.so.
+# Used by `make demo` (examples/demo.sh) and tests/cli/test_examples.sh.
+BPF_CLANG ?= clang
+BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -I/usr/include/$(shell gcc -print-multiarch 2>/dev/null)
+EXAMPLE_OBJS := $(patsubst examples/%.bpf.c,$(BUILD)/examples/%.bpf.o,$(wildcard examples/*.bpf.c))
+EXAMPLE_USER := $(patsubst examples/user/%.c,$(BUILD)/examples/%,$(wildcard examples/user/*.c))
+
+$(BUILD)/examples/%.bpf.o: examples/%.bpf.c $(wildcard examples/*.h)
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/examples/%: examples/user/%.c $(wildcard examples/*.h) $(LIB_SO) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iexamples $(ALL_LDFLAGS) -o $@ $< $(LIB_SO) -Wl,-rpath,'$$ORIGIN/..'
+
+examples: $(EXAMPLE_OBJS) $(EXAMPLE_USER)
+all: $(EXAMPLE_OBJS) $(EXAMPLE_USER)
+.PHONY: examples
+# ---- end of examples -------------------------------------------------------
+
 # libFuzzer targets need clang. The library is built once more with
 # -fsanitize=fuzzer-no-link (coverage) + ASan/UBSan into its own archive, and
 # each target links only the objects it uses from it.
