@@ -56,7 +56,7 @@ int xdp_filter(struct xdp_md *ctx)
 	if (!p.ip) {
 		if (cfg.drop_non_ipv4) {
 			if (cfg.debug)
-				bpf_printk("xdp_filter: dropped a frame of EtherType 0x%04x",
+				bpf_printk("dropped a frame of EtherType 0x%04x",
 					   bpf_ntohs(p.eth->h_proto));
 			return XDP_DROP;
 		}
@@ -72,8 +72,8 @@ int xdp_filter(struct xdp_md *ctx)
 		__sync_fetch_and_add(hits, 1);
 	if (cfg.debug) {
 		a = (__u8 *)&saddr;
-		bpf_printk("xdp_filter: dropped a packet from %u.%u.%u.%u (rule %u)", a[0], a[1],
-			   a[2], a[3], rule);
+		bpf_printk("dropped a packet from %u.%u.%u.%u (rule %u)", a[0], a[1], a[2], a[3],
+			   rule);
 	}
 	return XDP_DROP;
 }
