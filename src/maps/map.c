@@ -12,6 +12,12 @@
  * compares the header with its own definition. The geometry of a region is
  * always recomputed from the definition by the process that maps it; only
  * indices read from a region are trusted after a bounds check.
+ *
+ * bh_map_open_pinned() attaches to an existing region without knowing its
+ * definition (the CLI's map commands): it reads the definition from the
+ * region header, checks it like a definition given by a caller (so a
+ * corrupted or foreign header is refused, not trusted), then attaches as
+ * bh_map_create() does. It never creates a file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -425,23 +431,14 @@ static void unmap_region(struct bh_map *map)
 	map->shm_fd = -1;
 }
 
-int bh_map_create(const struct bh_map_def *def, const char *path, struct bh_map **out,
-		  bool *created, struct bh_log *log)
+/* Check a definition and allocate the process-local handle (no region yet). */
+static int map_new(const struct bh_map_def *def, struct bh_map **out, struct bh_log *log)
 {
 	const struct bh_map_ops *ops;
 	struct bh_map *map;
-	bool made = false;
 	size_t size;
-	int err, tries;
+	int err;
 
-	if (out)
-		*out = NULL;
-	if (created)
-		*created = false;
-	if (!def || !out) {
-		bh_logf(log, "map: no definition or result pointer\n");
-		return -EINVAL;
-	}
 	err = check_common(def, &ops, log);
 	if (err)
 		return err;
@@ -466,6 +463,32 @@ int bh_map_create(const struct bh_map_def *def, const char *path, struct bh_map 
 	map->ncpus = bh_map_ncpus();
 	map->value_stride = (def->value_size + 7) & ~7u;
 	map->refcnt = 1;
+	*out = map;
+	return 0;
+}
+
+int bh_map_create(const struct bh_map_def *def, const char *path, struct bh_map **out,
+		  bool *created, struct bh_log *log)
+{
+	const struct bh_map_ops *ops;
+	struct bh_map *map;
+	bool made = false;
+	size_t size;
+	int err, tries;
+
+	if (out)
+		*out = NULL;
+	if (created)
+		*created = false;
+	if (!def || !out) {
+		bh_logf(log, "map: no definition or result pointer\n");
+		return -EINVAL;
+	}
+	err = map_new(def, &map, log);
+	if (err)
+		return err;
+	ops = map->ops;
+	size = map->region_size;
 
 	if (!path) {
 		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
@@ -527,6 +550,146 @@ fail:
 	free(map->priv);
 	free(map);
 	return err;
+}
+
+/*
+ * Read the definition of the region file at path: wait (as attach_file
+ * does) until its creator marked it ready, then copy the header.
+ */
+static int read_pinned_header(const char *path, struct bh_map_region_hdr *out, struct bh_log *log)
+{
+	long deadline = now_ms() + ATTACH_TIMEOUT_MS;
+	const struct bh_map_region_hdr *hdr;
+	struct stat st;
+	void *p;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		bh_logf(log, "cannot open pinned map %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	for (;;) {
+		if (fstat(fd, &st)) {
+			err = -errno;
+			bh_logf(log, "cannot stat %s: %s\n", path, strerror(errno));
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			bh_logf(log, "%s is not a regular file, so not a pinned map\n", path);
+			err = -EINVAL;
+			goto out;
+		}
+		if (st.st_size > 0)
+			break;
+		if (now_ms() > deadline) {
+			bh_logf(log,
+				"%s stays empty: its creator did not finish (remove the file)\n",
+				path);
+			err = -ETIMEDOUT;
+			goto out;
+		}
+		sleep_ms(1);
+	}
+	if ((uint64_t)st.st_size < BH_MAP_HDR_SIZE) {
+		bh_logf(log, "%s is not a bpfhost map region (%lld bytes)\n", path,
+			(long long)st.st_size);
+		err = -EINVAL;
+		goto out;
+	}
+	p = mmap(NULL, BH_MAP_HDR_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		bh_logf(log, "cannot map %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	hdr = p;
+	err = 0;
+	while (!__atomic_load_n(&hdr->ready, __ATOMIC_ACQUIRE)) {
+		if (hdr->magic != BH_MAP_REGION_MAGIC && hdr->magic != 0)
+			break; /* not ours: the caller's checks say why */
+		if (now_ms() > deadline) {
+			bh_logf(log,
+				"%s never became ready: its creator did not finish (remove the "
+				"file)\n",
+				path);
+			err = -ETIMEDOUT;
+			break;
+		}
+		sleep_ms(1);
+	}
+	if (!err)
+		memcpy(out, hdr, sizeof(*out));
+	munmap(p, BH_MAP_HDR_SIZE);
+out:
+	close(fd);
+	return err;
+}
+
+int bh_map_open_pinned(const char *path, struct bh_map **out, struct bh_log *log)
+{
+	struct bh_map_region_hdr hdr;
+	struct bh_map *map = NULL;
+	struct bh_map_def def;
+	int err;
+
+	if (out)
+		*out = NULL;
+	if (!path || !*path || !out) {
+		bh_logf(log, "map: no pin path or result pointer\n");
+		return -EINVAL;
+	}
+	err = read_pinned_header(path, &hdr, log);
+	if (err)
+		return err;
+	if (hdr.magic != BH_MAP_REGION_MAGIC) {
+		bh_logf(log, "%s is not a bpfhost map region (bad magic)\n", path);
+		return -EINVAL;
+	}
+	if (hdr.version != BH_MAP_REGION_VERSION) {
+		bh_logf(log, "%s: region version %u, this library uses %u\n", path, hdr.version,
+			BH_MAP_REGION_VERSION);
+		return -EINVAL;
+	}
+	def = hdr.def;
+	if (!memchr(def.name, '\0', sizeof(def.name))) {
+		bh_logf(log, "%s: the map name in the region header is not terminated\n", path);
+		return -EINVAL;
+	}
+	if (hdr.ncpus != bh_map_ncpus()) {
+		bh_map_log(log, &def, "%s: region built for ncpus %u, this process has %u", path,
+			   hdr.ncpus, bh_map_ncpus());
+		return -EINVAL;
+	}
+	if (def.type == BPFHOST_MAP_TYPE_PROG_ARRAY || def.type == BPFHOST_MAP_TYPE_ARRAY_OF_MAPS ||
+	    def.type == BPFHOST_MAP_TYPE_HASH_OF_MAPS) {
+		bh_map_log(log, &def,
+			   "%s: maps of this type hold references of one process and are "
+			   "never pinned",
+			   path);
+		return -EINVAL;
+	}
+	/* the header comes from a file: check it like any definition */
+	err = map_new(&def, &map, log);
+	if (err) {
+		bh_logf(log, "%s: the region header holds an invalid definition\n", path);
+		return err;
+	}
+	err = attach_file(map, path, log);
+	if (!err && map->ops->open) {
+		err = map->ops->open(map);
+		if (err)
+			bh_map_log(log, &def, "cannot set up the map: %s", strerror(-err));
+	}
+	if (err) {
+		unmap_region(map);
+		free(map->priv);
+		free(map);
+		return err;
+	}
+	*out = map;
+	return 0;
 }
 
 void bh_map_get(struct bh_map *map)

@@ -150,6 +150,14 @@ const char *bh_map_type_name(uint32_t type);
  */
 int bh_map_create(const struct bh_map_def *def, const char *path, struct bh_map **out,
 		  bool *created, struct bh_log *log);
+/*
+ * Attach to the existing region file at path without knowing its
+ * definition: it is read from the region header and checked like any
+ * definition (ncpus, type, sizes, flags). Never creates anything; a missing
+ * file is -ENOENT, a file that is not a (valid) region -EINVAL, with the
+ * reason in log.
+ */
+int bh_map_open_pinned(const char *path, struct bh_map **out, struct bh_log *log);
 void bh_map_get(struct bh_map *map);
 void bh_map_put(struct bh_map *map);
 

@@ -681,6 +681,299 @@ test_prog_run_errors() {
 	fi
 }
 
+# ---- map ----
+# load_maps DIR: pin the maps of the test objects under DIR, with hits = {5: 1}
+load_maps() {
+	local dir=$1
+	rm -rf "$dir"
+	printf '\x05' >"$T/d1.bin"
+	BPFHOST_PIN_ROOT=$dir "$BPFHOST" --ext "$SAMPLE_SO" prog run "$OBJ" name count_first \
+		data_in "$T/d1.bin" >/dev/null 2>&1 || fail "prog run to fill the maps failed"
+	[ -f "$dir/hits" ] || fail "hits not pinned under $dir"
+}
+
+MAPS_EXTRA=$T/maps_extra.o
+setup_maps_extra() {
+	[ -f "$MAPS_EXTRA" ] && return 0
+	cat >"$T/maps_extra.bpf.c" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct big_key {
+	__u8 b[20];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 4);
+	__uint(value_size, 4);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} fifo SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} events SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2);
+	__type(key, struct big_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} bigkeys SEC(".maps");
+SEC("sample")
+int nothing(void *ctx)
+{
+	return 0;
+}
+C
+	compile_bpf "$T/maps_extra.bpf.c" "$MAPS_EXTRA" -g
+}
+
+test_map_show() {
+	needs_sample || return
+	load_maps "$T/ms"
+	BPFHOST_PIN_ROOT=$T/ms run map show
+	expect_ok
+	equals "$out" "$(printf "hash  name hits  flags 0x0\n\tkey 4B  value 8B  max_entries 16  region %sB\n\tpinned $T/ms/hits\npercpu_array  name pcpu  flags 0x0\n\tkey 4B  value 4B  max_entries 2  region %sB\n\tpinned $T/ms/pcpu" \
+		"$(stat -c %s "$T/ms/hits")" "$(stat -c %s "$T/ms/pcpu")")" "listing"
+	run map show pinned "$T/ms/pcpu"
+	expect_ok
+	contains "$out" "percpu_array  name pcpu" "one map"
+	not_contains "$out" "hits" "one map"
+	# other files under the pin root are skipped with a note
+	echo junk >"$T/ms/zz_junk"
+	BPFHOST_PIN_ROOT=$T/ms run map show
+	expect_ok
+	contains "$err" "skipping $T/ms/zz_junk: not a bpfhost map" "note"
+	# no pin root yet: nothing pinned
+	BPFHOST_PIN_ROOT=$T/none run map show
+	expect_ok
+	equals "$out" "" "empty listing"
+	if have_python; then
+		BPFHOST_PIN_ROOT=$T/ms run -j map show
+		expect_ok
+		expect_json
+		equals "$(json_get "$out" '[(m["name"], m["type"], m["bytes_key"], m["bytes_value"], m["max_entries"]) for m in j]')" \
+			"[('hits', 'hash', 4, 8, 16), ('pcpu', 'percpu_array', 4, 4, 2)]" "JSON maps"
+		equals "$(json_get "$out" 'j[0]["pinned"]')" "['$T/ms/hits']" "JSON pinned"
+		BPFHOST_PIN_ROOT=$T/none run -j map show
+		equals "$out" "[]" "JSON empty listing"
+	fi
+}
+
+test_map_dump_lookup() {
+	needs_sample || return
+	load_maps "$BPFHOST_PIN_ROOT"
+	run map dump name hits
+	expect_ok
+	equals "$out" "$(printf 'key: 05 00 00 00  value: 01 00 00 00 00 00 00 00\nFound 1 element')" "dump"
+	run map lookup name hits key 5 0 0 0
+	expect_ok
+	equals "$out" "key: 05 00 00 00  value: 01 00 00 00 00 00 00 00" "lookup"
+	run map lookup pinned "$BPFHOST_PIN_ROOT/hits" key hex 05 00 00 00
+	expect_ok
+	contains "$out" "value: 01 00 00 00 00 00 00 00" "hex key, pinned PATH"
+	run m loo n hits k 0x05 0 00 0
+	expect_ok
+	contains "$out" "key: 05 00 00 00" "abbreviations and mixed number syntax"
+	# a missing key: bpftool's "Not found" and a failure status
+	run map lookup name hits key 9 0 0 0
+	equals "$rc" 1 "status of a missing key"
+	equals "$out" "$(printf 'key:\n09 00 00 00\n\nNot found')" "not found"
+	if have_python; then
+		run -j map dump name hits
+		expect_ok
+		equals "$(json_get "$out" 'j')" \
+			"[{'key': ['0x05', '0x00', '0x00', '0x00'], 'value': ['0x01', '0x00', '0x00', '0x00', '0x00', '0x00', '0x00', '0x00']}]" \
+			"JSON dump"
+		run -j map lookup name hits key 9 0 0 0
+		equals "$out" "null" "JSON not found"
+		run -j map lookup name hits key 5 0 0 0
+		expect_ok
+		equals "$(json_get "$out" 'j["value"][0]')" "0x01" "JSON lookup"
+	fi
+}
+
+test_map_update_delete_getnext() {
+	needs_sample || return
+	load_maps "$BPFHOST_PIN_ROOT"
+	run map update name hits key 7 0 0 0 value 0x10 0 0 0 0 0 0 0
+	expect_ok
+	equals "$out" "" "update prints nothing"
+	run map update name hits key 7 0 0 0 value 1 2 3 4 5 6 7 8 noexist
+	expect_error "the key exists (noexist)"
+	run map update name hits key 8 0 0 0 value 1 2 3 4 5 6 7 8 exist
+	expect_error "the key does not exist (exist)"
+	run map update name hits key 7 0 0 0 value hex 11 22 33 44 55 66 77 88 exist
+	expect_ok
+	run map lookup name hits key 7 0 0 0
+	equals "$out" "key: 07 00 00 00  value: 11 22 33 44 55 66 77 88" "updated value"
+	run map dump name hits
+	contains "$out" "Found 2 elements" "count"
+	# a program run in another process sees the update
+	printf '\x07' >"$T/d7.bin"
+	runx prog run "$OBJ" name count_first data_in "$T/d7.bin"
+	expect_ok
+	run map lookup name hits key 7 0 0 0
+	equals "$out" "key: 07 00 00 00  value: 12 22 33 44 55 66 77 88" "incremented by the program"
+	# getnext walks the keys
+	run map getnext name hits
+	expect_ok
+	contains "$out" "key: None" "first key"
+	local k1 k2
+	k1=$(sed -n 3p <<<"$out")
+	# shellcheck disable=SC2086
+	run map getnext name hits key $k1
+	expect_ok
+	k2=$(sed -n 4p <<<"$out")
+	[ -n "$k2" ] && [ "$k2" != "$k1" ] || fail "getnext did not advance ($k1 -> $k2)"
+	# shellcheck disable=SC2086
+	run map getnext name hits key $k2
+	expect_error "no key after the given one"
+	if have_python; then
+		run -j map getnext name hits
+		expect_ok
+		equals "$(json_get "$out" 'j["key"]')" "None" "JSON key"
+		equals "$(json_get "$out" 'len(j["next_key"])')" "4" "JSON next_key"
+		run -j map update name hits key 7 0 0 0 value 0 0 0 0 0 0 0 0
+		equals "$out" "null" "JSON update"
+	fi
+	run map delete name hits key 7 0 0 0
+	expect_ok
+	run map delete name hits key 7 0 0 0
+	expect_error "the key is not in the map"
+	run map dump name hits
+	contains "$out" "Found 1 element" "after delete"
+	# arrays: fixed elements
+	run map delete name pcpu key 0 0 0 0
+	expect_error "elements of array maps cannot be deleted"
+	run map update name pcpu key 2 0 0 0 value 1 0 0 0
+	expect_error "index past max_entries 2"
+}
+
+test_map_percpu() {
+	needs_sample || return
+	load_maps "$BPFHOST_PIN_ROOT"
+	run map update name pcpu key 1 0 0 0 value 9 0 0 0
+	expect_ok
+	run map lookup name pcpu key 1 0 0 0
+	expect_ok
+	local ncpu
+	ncpu=$(getconf _NPROCESSORS_CONF)
+	contains "$out" "$(printf 'key:\n01 00 00 00\nvalue (CPU 00): 09 00 00 00')" "per-CPU lookup"
+	equals "$(grep -c '^value (CPU' <<<"$out")" "$ncpu" "one line per CPU"
+	run map dump name pcpu
+	contains "$out" "Found 2 elements" "per-CPU dump"
+	run map update name pcpu key 1 0 0 0 value 9 0 0 0 0 0 0 0
+	expect_error "value has 8 bytes, map 'pcpu' expects 4 (one value, stored for every CPU)"
+	if have_python; then
+		run -j map lookup name pcpu key 1 0 0 0
+		expect_ok
+		equals "$(json_get "$out" '[(v["cpu"], v["value"][0]) for v in j["values"]][0]')" \
+			"(0, '0x09')" "JSON per-CPU values"
+		equals "$(json_get "$out" 'len(j["values"])')" "$ncpu" "JSON CPU count"
+	fi
+}
+
+test_map_other_types() {
+	needs_sample || return
+	if ! setup_maps_extra; then
+		fail "clang failed: $(cat "$T/clang.log")"
+		return
+	fi
+	runx prog load "$MAPS_EXTRA" pinmaps "$T/mx"
+	expect_ok
+	# queue: no keys; update pushes, lookup peeks
+	run map update pinned "$T/mx/fifo" value 1 0 0 0
+	expect_ok
+	run map update pinned "$T/mx/fifo" value 2 0 0 0
+	expect_ok
+	run map lookup pinned "$T/mx/fifo"
+	expect_ok
+	equals "$out" "value: 01 00 00 00" "queue peek"
+	run map dump pinned "$T/mx/fifo"
+	expect_error "has no keys to iterate"
+	run map lookup pinned "$T/mx/fifo" key 1
+	expect_error "map 'fifo' (queue) has no keys"
+	run map delete pinned "$T/mx/fifo" key 1
+	expect_error "has no keys"
+	# ringbuf: no element access
+	run map lookup pinned "$T/mx/events"
+	expect_error "not supported by this map type"
+	# keys longer than 16 bytes go on lines of their own
+	run map update pinned "$T/mx/bigkeys" key hex 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 value 1 0 0 0
+	expect_ok
+	run map dump pinned "$T/mx/bigkeys"
+	expect_ok
+	equals "$out" "$(printf 'key:\n01 02 03 04 05 06 07 08  09 0a 0b 0c 0d 0e 0f 10\n11 12 13 14\nvalue:\n01 00 00 00\nFound 1 element')" \
+		"long key layout"
+	run map update pinned "$T/mx/bigkeys" key hex 02 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 value 1 0 0 0
+	expect_ok
+	run map update pinned "$T/mx/bigkeys" key hex 03 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 value 1 0 0 0
+	expect_error "the map is full (max_entries 2)"
+}
+
+test_map_errors() {
+	run map lookup name nope key 1 0 0 0
+	expect_error "no map named 'nope' is pinned under $BPFHOST_PIN_ROOT"
+	run map lookup pinned "$T/nonexistent" key 1
+	expect_error "cannot open pinned map $T/nonexistent"
+	run map dump pinned "$T/text.txt"
+	expect_error "not a bpfhost map region"
+	run map dump pinned "$T"
+	expect_error "not a regular file"
+	run map dump id 3
+	expect_error "maps have no ids in bpfhost"
+	run map dump
+	expect_error "expected a map: 'pinned PATH' or 'name NAME'"
+	run map dump name a/b
+	expect_error "is not a file name"
+	run map frobnicate
+	expect_error "unknown map command 'frobnicate'"
+	run map help
+	expect_ok
+	contains "$out" "MAP := { pinned PATH | name NAME }" "help"
+	needs_sample || return
+	load_maps "$BPFHOST_PIN_ROOT"
+	run map lookup name hits key 5 0 0
+	expect_error "key has 3 bytes, map 'hits' expects 4"
+	run map lookup name hits key 5 0 0 0 0
+	expect_error "key has 5 bytes, map 'hits' expects 4"
+	run map lookup name hits
+	expect_error "map 'hits' needs 'key DATA' (4 bytes)"
+	run map lookup name hits key 5 0 0 0x100
+	expect_error "invalid byte '0x100' in key"
+	run map lookup name hits key 5 0 0 -1
+	expect_error "invalid byte '-1' in key"
+	run map lookup name hits key 0xzz 0 0 0
+	expect_error "invalid byte '0xzz' in key"
+	run map lookup name hits key hex 05 00 00 zz
+	expect_error "invalid hex byte 'zz' in key"
+	run map lookup name hits key hex 005 00 00 00
+	expect_error "invalid hex byte '005' in key"
+	run map lookup name hits key 5 0 0 0 colour 1
+	expect_error "unknown map lookup keyword 'colour'"
+	run map lookup name hits key 5 0 0 0 key 5 0 0 0
+	expect_error "'key' given more than once"
+	run map update name hits key 5 0 0 0
+	expect_error "needs 'value DATA' (8 bytes)"
+	run map update name hits key 5 0 0 0 value 1
+	expect_error "value has 1 byte, map 'hits' expects 8"
+	run map update name hits key 5 0 0 0 value 1 0 0 0 0 0 0 0 any exist
+	expect_error "more than one of any, exist, noexist"
+	run map delete name hits
+	expect_error "needs 'key DATA'"
+	run map delete name hits key 5 0 0 0 value 1
+	expect_error "unknown map delete keyword 'value'"
+	run map dump name hits extra
+	expect_error "unexpected argument 'extra'"
+	if have_python; then
+		run -j map lookup name hits key 5 0 0
+		expect_json_error "key has 3 bytes, map 'hits' expects 4"
+		run -j map lookup name nope key 1
+		expect_json_error "no map named 'nope'"
+	fi
+}
+
 # ---- runner ----
 if [ ! -x "$BPFHOST" ]; then
 	echo "FAIL: $BPFHOST not found (build it first)"

@@ -35,12 +35,13 @@ static int do_help(int argc, char **argv)
 		"       %s help\n"
 		"       %s version\n"
 		"\n"
-		"       OBJECT := { asm | disasm | prog | btf | feature }\n"
+		"       OBJECT := { asm | disasm | prog | map | btf | feature }\n"
 		"\n"
 		"       %s asm FILE.s [-o FILE.bin]\n"
 		"       %s disasm FILE.bin [syntax { linux | ubpf }]\n"
 		"       %s prog { load | show | dump xlated | run } OBJ ...\n"
 		"       %s prog run FILE [data_in FILE] [data_out FILE] [repeat N]\n"
+		"       %s map { show | dump | lookup | getnext | update | delete } MAP ...\n"
 		"       %s btf dump file OBJ\n"
 		"       %s feature\n"
 		"\n"
@@ -51,7 +52,7 @@ static int do_help(int argc, char **argv)
 		"--ext loads an extension (repeatable) before the command runs.\n"
 		"Run '%s OBJECT help' for more about an object.\n",
 		bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name, bin_name,
-		bin_name, bin_name);
+		bin_name, bin_name, bin_name);
 	return 0;
 }
 
@@ -73,10 +74,9 @@ static int do_version(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
-	{ "asm", do_asm, CMD_OUTPUT }, { "disasm", do_disasm, 0 },
-	{ "prog", do_prog, 0 },	       { "btf", do_btf, 0 },
-	{ "feature", do_feature, 0 },  { "help", do_help, 0 },
-	{ "version", do_version, 0 },  { 0 },
+	{ "asm", do_asm, CMD_OUTPUT }, { "disasm", do_disasm, 0 },   { "prog", do_prog, 0 },
+	{ "map", do_map, 0 },	       { "btf", do_btf, 0 },	     { "feature", do_feature, 0 },
+	{ "help", do_help, 0 },	       { "version", do_version, 0 }, { 0 },
 };
 
 static bool is_help_word(const char *s)

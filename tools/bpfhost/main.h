@@ -210,6 +210,34 @@ int prog_run_typed(const struct run_args *a);
 /* "Return value: N, duration (average): Nns" / {"retval", "duration"} */
 void print_run_result(uint64_t retval, uint64_t duration);
 
+/* ---- pinned maps (map.c) ---- */
+/* A pinned map opened into cli_rt. */
+struct cli_map {
+	char *path;  /* pin file */
+	char *label; /* how messages name it: the pin file's name */
+	int fd;	     /* -1 when not open */
+	uint32_t type, key_size, value_size, max_entries, flags;
+	char name[16]; /* name recorded in the region (at most 15 characters) */
+	size_t region_size;
+	unsigned ncpus; /* per-CPU slots of per-CPU maps */
+};
+/* $BPFHOST_PIN_ROOT, else BPFHOST_PIN_ROOT_DEFAULT */
+const char *cli_pin_root(void);
+/*
+ * Open the map named by argv[0..1] (`pinned PATH` or `name NAME`); the
+ * caller's arguments go on at argv[2]. 0 or -1 (reported, naming cmd).
+ */
+int cli_map_parse(int argc, char **argv, struct cli_map *m, const char *cmd);
+void cli_map_close(struct cli_map *m);
+bool map_is_percpu(uint32_t type);
+
+/* element commands (map_elem.c) */
+int do_map_dump(int argc, char **argv);
+int do_map_lookup(int argc, char **argv);
+int do_map_getnext(int argc, char **argv);
+int do_map_update(int argc, char **argv);
+int do_map_delete(int argc, char **argv);
+
 /* ---- command groups ---- */
 int do_asm(int argc, char **argv);
 int do_disasm(int argc, char **argv);
