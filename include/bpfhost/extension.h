@@ -168,6 +168,14 @@ enum bpfhost_ret_type {
 
 /* The helper receives the program context implicitly (its ctx parameter). */
 #define BPFHOST_HELPER_F_IMPLICIT_CTX (1u << 0)
+/*
+ * The helper may move or resize the context's packet data (like Linux's
+ * bpf_xdp_adjust_head): the verifier forgets every packet pointer and
+ * bounds proven before the call.
+ */
+#define BPFHOST_HELPER_F_CHANGES_PKT_DATA (1u << 1)
+/* Every flag this header version defines. */
+#define BPFHOST_HELPER_F_KNOWN (BPFHOST_HELPER_F_IMPLICIT_CTX | BPFHOST_HELPER_F_CHANGES_PKT_DATA)
 
 #define BPFHOST_HELPER_PROTO_VERSION 1
 struct bpfhost_helper_proto {

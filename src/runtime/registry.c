@@ -159,7 +159,7 @@ static int check_proto(const struct reg *r, const struct bpfhost_helper_proto *p
 	if (p->ret >= BPFHOST_RET__COUNT)
 		return refuse(r, -EINVAL, "helper %u (%s): unknown return type %u", p->id, p->name,
 			      p->ret);
-	if (p->flags & ~BPFHOST_HELPER_F_IMPLICIT_CTX)
+	if (p->flags & ~BPFHOST_HELPER_F_KNOWN)
 		return refuse(r, -EINVAL, "helper %u (%s): unknown flags 0x%x", p->id, p->name,
 			      p->flags);
 	for (i = 0; i < 5; i++) {
