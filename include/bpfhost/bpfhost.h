@@ -117,11 +117,22 @@ struct bpfhost_prog_load_opts {
 	/* the object's license ("GPL", "Dual BSD/GPL", ...) and version; informational */
 	const char *license;
 	uint32_t kern_version;
+	/*
+	 * optional: C source line of instruction insn_idx (e.g. from BTF
+	 * line_info) or NULL; the verifier quotes it when it refuses
+	 */
+	const char *(*source_line)(void *ctx, size_t insn_idx);
+	void *source_line_ctx;
 };
 /*
  * Load raw instructions as a program of the named program type. lddw with
  * src=1 (BPF_PSEUDO_MAP_FD) / src=2 (BPF_PSEUDO_MAP_VALUE) take bpfhost map
- * fds. Returns a program fd or a negative errno.
+ * fds. The program is verified first (unless opts->trusted): a refusal
+ * returns -EACCES (unsafe), -EINVAL (malformed control flow) or -E2BIG (too
+ * complex) with the reason in the log. Accesses to the program type's Linux
+ * context view are rewritten to the real layout by the verifier; trusted
+ * programs skip that and must use the real layout. Returns a program fd or
+ * a negative errno.
  */
 BPFHOST_API int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *name,
 				  const struct bpfhost_insn *insns, size_t insn_cnt,

@@ -21,8 +21,11 @@
  *    data_end, data_meta offsets and size: bpfhost_link_create compares
  *    them with the provider registered when the program is attached.
  *
- * There is no verifier yet: every program loaded here is trusted (memory
- * accesses are not checked). The load log says so.
+ * Before any of that, the program is verified (prog_verify.c) on the forms
+ * the caller gave; when the verifier rewrote Linux context-view accesses to
+ * the real layout, the rewritten program is what gets resolved and loaded.
+ * opts->trusted skips verification (no view rewriting then: trusted
+ * programs must use the real layout) and says so loudly (BPFHOST_WARN).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@
 #include "isa/isa.h"
 #include "maps/map.h"
 #include "maps/prog_array.h"
+#include "runtime/prog_verify.h"
 #include "runtime/runtime.h"
 #include "vm/vm_internal.h"
 
@@ -371,7 +375,26 @@ int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *nam
 		err = -ENOMEM;
 		goto out;
 	}
-	memcpy(code, insns, insn_cnt * sizeof(*code));
+	if (BH_OPTS_GET(opts, trusted, 0)) {
+		memcpy(code, insns, insn_cnt * sizeof(*code));
+		bh_logf(&log, "program '%s' loaded WITHOUT verification (trusted)\n", prog->name);
+		bh_rt_pr(rt, BPFHOST_WARN,
+			 "bpfhost: program '%s' (type '%s') loaded WITHOUT verification "
+			 "(trusted)\n",
+			 prog->name, type->name);
+	} else {
+		struct bpfhost_insn *rw;
+
+		err = bh_prog_verify(prog, insns, ops, insn_cnt, opts, &rw, &log);
+		if (err)
+			goto out;
+		if (rw) {
+			free(code);
+			code = rw;
+		} else {
+			memcpy(code, insns, insn_cnt * sizeof(*code));
+		}
+	}
 	err = resolve(prog, code, ops, insn_cnt, &log);
 	if (err)
 		goto out;
@@ -397,11 +420,6 @@ int bpfhost_prog_load(struct bpfhost *rt, const char *prog_type, const char *nam
 		if (err)
 			goto out;
 	}
-	bh_logf(&log, "program '%s' (type '%s', %zu insns): loaded without verification: %s\n",
-		prog->name, type->name, insn_cnt,
-		BH_OPTS_GET(opts, trusted, 0) ? "trusted by the caller"
-					      : "the verifier is not implemented yet, raw programs "
-						"are trusted");
 	fd = bh_fd_install(rt, BH_FD_PROG, prog);
 	if (fd < 0) {
 		err = fd;

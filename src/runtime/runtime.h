@@ -123,6 +123,17 @@ struct bh_prog_cb {
 /* Callbacks nested inside callbacks, at most. */
 #define BH_MAX_CB_DEPTH 8
 
+/* What verification at load found (prog_verify.c); zero for trusted loads. */
+struct bh_prog_vstats {
+	bool verified;
+	uint64_t insns_processed;
+	uint64_t states;      /* checkpoints stored for pruning */
+	uint64_t peak_states; /* most checkpoints alive at once */
+	size_t peak_bytes;    /* most memory held for states at once */
+	uint64_t ns;	      /* time bh_verify took */
+	int64_t r0_min, r0_max;
+};
+
 /* A helper the program calls, as recorded at load. */
 struct bh_prog_dep {
 	struct bpfhost_helper_proto proto; /* name points into name_buf */
@@ -148,6 +159,7 @@ struct bh_prog {
 	uint32_t kern_version;
 	struct bh_prog_cb *cbs;
 	size_t nr_cbs;
+	struct bh_prog_vstats vstats;
 };
 
 enum bh_link_state {

@@ -146,6 +146,11 @@ out:
 static const char *prog_perf = "mov %%r6, %%r1\n"
 			       "stw [%%r10-8], 0x4154454d\n" /* "META" */
 			       "ldxdw %%r2, [%%r6+0]\n"
+			       "ldxdw %%r7, [%%r6+8]\n" /* data_end */
+			       "mov %%r8, %%r2\n"
+			       "add %%r8, 8\n"
+			       "mov %%r0, 0\n"
+			       "jgt %%r8, %%r7, +8\n"	/* fewer than 8 bytes */
 			       "ldxdw %%r3, [%%r2+0]\n" /* flags: first 8 packet bytes */
 			       "mov %%r1, %%r6\n"
 			       "lddw %%r2, 0x%x\n"

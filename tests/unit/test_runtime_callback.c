@@ -26,8 +26,12 @@ static void cenv_init(struct cenv *e)
 	e->type = bpfhost_extension__prog_type(ext, "tprog");
 }
 
-/* Load, attach with cookie, invoke once; returns the verdict (or ~0 on error). */
-static uint64_t run(struct cenv *e, const char *text, uint64_t cookie)
+/*
+ * Load (trusted: skipping the verifier, for the engine's own guards the
+ * verifier would refuse), attach with cookie, invoke once; returns the
+ * verdict (or ~0 on error).
+ */
+static uint64_t run_opt(struct cenv *e, const char *text, uint64_t cookie, int trusted)
 {
 	BPFHOST_OPTS_INIT(bpfhost_link_opts, lo, .cookie = cookie);
 	char log[1024];
@@ -35,7 +39,7 @@ static uint64_t run(struct cenv *e, const char *text, uint64_t cookie)
 	uint64_t v = ~0ull;
 	int p, l, err;
 
-	p = rt_load(e->rt, "tprog", "cb", text, log, sizeof(log));
+	p = rt_load_opt(e->rt, "tprog", "cb", text, log, sizeof(log), trusted);
 	if (p < 0) {
 		printf("  load: %s\n", log);
 		return ~0ull;
@@ -49,6 +53,11 @@ static uint64_t run(struct cenv *e, const char *text, uint64_t cookie)
 	bpfhost_close(l);
 	bpfhost_close(p);
 	return v;
+}
+
+static uint64_t run(struct cenv *e, const char *text, uint64_t cookie)
+{
+	return run_opt(e, text, cookie, 0);
 }
 
 /*
@@ -65,7 +74,7 @@ static const char *loop_prog = "stxdw [%r10-8], %r1\n"	  /* 0 */
 			       "add %r3, -16\n"		  /* 6 */
 			       "mov %r4, 0\n"		  /* 7 */
 			       "call 181\n"		  /* 8 */
-			       "jne %r0, 10, +2\n"	  /* 9: iterations */
+			       "jne %r0, 10, +1\n"	  /* 9: iterations */
 			       "ldxdw %r0, [%r10-16]\n"	  /* 10 */
 			       "exit\n"			  /* 11 */
 			       "mov %r6, %r1\n"		  /* 12: cb(index, block) */
@@ -126,8 +135,12 @@ TEST(runtime_callback_loop_stops_early)
 		      "mov %r0, 0\njne %r1, 3, +1\nmov %r0, 1\nexit\n",
 		      0),
 		  4);
-	/* a value that is not one of the program's callbacks */
+	/* a value that is not one of the program's callbacks: the verifier refuses it... */
 	CHECK_U64(run(&e, "mov %r1, 3\nmov %r2, 1234\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit\n", 0),
+		  ~0ull);
+	/* ...and the helper refuses it at run time in a trusted program */
+	CHECK_U64(run_opt(&e, "mov %r1, 3\nmov %r2, 1234\nmov %r3, 0\nmov %r4, 0\ncall 181\nexit\n",
+			  0, 1),
 		  (uint64_t)-EINVAL);
 	bpfhost__free(e.rt);
 }
@@ -137,15 +150,19 @@ TEST(runtime_callback_nesting_limit)
 	struct cenv e;
 
 	cenv_init(&e);
-	/* the callback calls bpf_loop(1, itself, ctx): one level per callback, counted */
-	CHECK_U64(run(&e,
-		      "stdw [%r10-8], 0\nmov %r1, 1\nlddw %r2, 0x7ffd000a\nmov %r3, %r10\n"
-		      "add %r3, -8\nmov %r4, 0\ncall 181\nldxdw %r0, [%r10-8]\nexit\n"
-		      /* 10: cb(index, counter) */
-		      "ldxdw %r3, [%r2+0]\nadd %r3, 1\nstxdw [%r2+0], %r3\nmov %r3, %r2\n"
-		      "mov %r1, 1\nlddw %r2, 0x7ffd000a\nmov %r4, 0\ncall 181\nmov %r0, 0\n"
-		      "exit\n",
-		      0),
+	/*
+	 * the callback calls bpf_loop(1, itself, ctx): one level per callback,
+	 * counted (the verifier refuses the recursion; trusted reaches the
+	 * runtime's nesting limit)
+	 */
+	CHECK_U64(run_opt(&e,
+			  "stdw [%r10-8], 0\nmov %r1, 1\nlddw %r2, 0x7ffd000a\nmov %r3, %r10\n"
+			  "add %r3, -8\nmov %r4, 0\ncall 181\nldxdw %r0, [%r10-8]\nexit\n"
+			  /* 10: cb(index, counter) */
+			  "ldxdw %r3, [%r2+0]\nadd %r3, 1\nstxdw [%r2+0], %r3\nmov %r3, %r2\n"
+			  "mov %r1, 1\nlddw %r2, 0x7ffd000a\nmov %r4, 0\ncall 181\nmov %r0, 0\n"
+			  "exit\n",
+			  0, 1),
 		  BH_MAX_CB_DEPTH);
 	bpfhost__free(e.rt);
 }

@@ -332,8 +332,13 @@ TEST(runtime_hook_engine_error)
 	struct tctx *ctx = bpfhost_ctx_alloc(type, 0, 0);
 	uint64_t v = 5;
 
-	/* infinite recursion: the engine stops at its frame limit */
-	attach(load(rt, "rec", "call local f\nexit\nf:\ncall local f\nexit\n"), hook, 0);
+	/*
+	 * infinite recursion: the engine stops at its frame limit (the verifier
+	 * refuses this program; loaded trusted to reach the engine's guard)
+	 */
+	attach(rt_load_opt(rt, "tprog", "rec", "call local f\nexit\nf:\ncall local f\nexit\n", NULL,
+			   0, 1),
+	       hook, 0);
 	CHECK_EQ(bpfhost_hook_invoke(hook, ctx, &v), -E2BIG);
 	CHECK_U64(v, 5);
 	CHECK_U64(bpfhost_ctx_header(ctx)->slot[BPFHOST_CTX_SLOT_STATE], 0);

@@ -182,10 +182,13 @@ __attribute__((unused)) static struct bpfhost_insn *rt_asm(const char *text, siz
 }
 
 /* Load assembly as a program of type; returns fd or -errno, log in log. */
-__attribute__((unused)) static int rt_load(struct bpfhost *rt, const char *type, const char *name,
-					   const char *text, char *log, size_t log_size)
+/* Load assembly text; trusted skips the verifier (for runtime mechanics it would refuse). */
+__attribute__((unused)) static int rt_load_opt(struct bpfhost *rt, const char *type,
+					       const char *name, const char *text, char *log,
+					       size_t log_size, int trusted)
 {
-	BPFHOST_OPTS_INIT(bpfhost_prog_load_opts, o, .log_buf = log, .log_size = log_size);
+	BPFHOST_OPTS_INIT(bpfhost_prog_load_opts, o, .log_buf = log, .log_size = log_size,
+			  .trusted = (uint32_t)trusted);
 	struct bpfhost_insn *insns;
 	size_t cnt = 0;
 	int fd;
@@ -193,9 +196,15 @@ __attribute__((unused)) static int rt_load(struct bpfhost *rt, const char *type,
 	insns = rt_asm(text, &cnt);
 	if (!insns)
 		return -EINVAL;
-	fd = bpfhost_prog_load(rt, type, name, insns, cnt, log ? &o : NULL);
+	fd = bpfhost_prog_load(rt, type, name, insns, cnt, log || trusted ? &o : NULL);
 	bpfhost_insns_free(insns);
 	return fd;
+}
+
+__attribute__((unused)) static int rt_load(struct bpfhost *rt, const char *type, const char *name,
+					   const char *text, char *log, size_t log_size)
+{
+	return rt_load_opt(rt, type, name, text, log, log_size, 0);
 }
 
 #endif /* BH_TEST_RUNTIME_UTIL_H */
