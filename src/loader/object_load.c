@@ -13,7 +13,8 @@
  *     single-element array and the offset in the second slot; every
  *     relocation is checked (instruction, form, map, offset) and a map
  *     reference without a relocation is refused. The program is loaded
- *     with bpfhost_prog_load under its name (first 15 characters);
+ *     with bpfhost_prog_load under its name (first 15 characters), which
+ *     verifies it; refusals quote the C source line from BTF line_info;
  *  4. prog_array `values` are stored.
  * Any failure undoes everything (object_map.c removes pinned files this
  * load created) and names the program, map or section; the object can
@@ -184,6 +185,16 @@ static int relocate(struct bpfhost_object *obj, struct bpfhost_program *p, struc
 	return 0;
 }
 
+/* C source line of an instruction from BTF line_info, for verifier messages. */
+static const char *prog_source_line(void *ctx, size_t insn_idx)
+{
+	struct bpfhost_line_info li;
+
+	if (bpfhost_program__line_info(ctx, insn_idx, &li) || !li.source || !*li.source)
+		return NULL;
+	return li.source;
+}
+
 static int load_prog(struct bpfhost_object *obj, struct bpfhost_program *p, struct bh_log *log)
 {
 	const struct bh_prog_spec *ps = p->spec;
@@ -199,7 +210,8 @@ static int load_prog(struct bpfhost_object *obj, struct bpfhost_program *p, stru
 	for (tries = 0; tries < 3; tries++) {
 		BPFHOST_OPTS_INIT(bpfhost_prog_load_opts, o, .log_level = obj->log_level,
 				  .license = obj->spec->license,
-				  .kern_version = obj->spec->kern_version);
+				  .kern_version = obj->spec->kern_version,
+				  .source_line = prog_source_line, .source_line_ctx = p);
 		char *nb = realloc(buf, size);
 
 		if (!nb) {

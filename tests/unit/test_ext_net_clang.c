@@ -5,10 +5,10 @@
  * data_end / data_meta are 32-bit fields, so they only run correctly once
  * their context accesses are rewritten to the real context.
  *
- *  - ext_net_clang_view_load loads them with bpfhost_prog_load and runs
- *    them; until the load path rewrites view accesses it loads them only
- *    and skips the runs with the reason (running them unrewritten would
- *    dereference truncated pointers).
+ *  - ext_net_clang_view_load loads them with bpfhost_prog_load, which
+ *    verifies them and rewrites their view accesses, and runs them;
+ *  - ext_net_clang_view_object does the same through the object API (the
+ *    ELF file as clang wrote it) and bpfhost_prog_test_run_opts;
  *  - ext_net_clang_view_verifier rewrites them now, with the verifier
  *    itself (bh_verify, fed the registered type's context descriptor and
  *    helpers the way the load path will), and runs the result: the view
@@ -17,8 +17,6 @@
 #include "../net/net_testutil.h"
 #include "runtime/runtime.h"
 #include "verifier/verifier.h"
-
-#define VIEW_SKIP "needs the verifier's context-view rewriting in bpfhost_prog_load"
 
 struct progs {
 	struct bh_obj_spec *spec;
@@ -121,9 +119,9 @@ TEST(ext_net_clang_view_load)
 	rt = net_rt(NULL);
 	if (!rt || !p.eth)
 		goto out;
+	/* loads verify and rewrite struct xdp_md accesses to the real context */
 	mode = net_view_mode(rt);
-	CHECK(mode >= 0);
-	/* loading works either way; running needs the rewritten accesses */
+	CHECK_EQ(mode, 1);
 	eth = load(rt, "xdp_ethertype", p.eth->insns, p.eth->insn_cnt, 0);
 	strip = load(rt, "xdp_strip", p.strip->insns, p.strip->insn_cnt, 0);
 	meta = load(rt, "xdp_meta", p.meta->insns, p.meta->insn_cnt, 0);
@@ -131,13 +129,46 @@ TEST(ext_net_clang_view_load)
 		check_progs(eth, strip, meta);
 	bpfhost__free(rt);
 	bh_obj_spec_free(p.spec);
-	if (mode != 1)
-		SKIP(VIEW_SKIP);
 	return;
 out:
 	if (rt)
 		bpfhost__free(rt);
 	bh_obj_spec_free(p.spec);
+}
+
+TEST(ext_net_clang_view_object)
+{
+	struct bpfhost_object *obj = NULL;
+	struct bpfhost_program *eth, *strip, *meta;
+	struct bpfhost *rt;
+	const char *path;
+
+	NEED_NET();
+	path = net_view_obj_path();
+	if (!path)
+		SKIP("%s", net_why);
+	rt = net_rt(NULL);
+	CHECK(rt != NULL);
+	if (!rt)
+		return;
+	obj = bpfhost_object__open_file(rt, path, NULL);
+	CHECK(obj != NULL);
+	if (!obj)
+		goto out;
+	/* section "xdp" resolves to the xdp type; every program is verified */
+	CHECK_EQ(bpfhost_object__load(obj), 0);
+	eth = bpfhost_object__find_program_by_name(obj, "xdp_ethertype");
+	strip = bpfhost_object__find_program_by_name(obj, "xdp_strip");
+	meta = bpfhost_object__find_program_by_name(obj, "xdp_meta");
+	CHECK(eth && strip && meta);
+	if (eth && strip && meta) {
+		CHECK_STR(bpfhost_program__type_name(eth), BPFHOST_NET_PROG_TYPE_XDP);
+		check_progs(bpfhost_program__fd(eth), bpfhost_program__fd(strip),
+			    bpfhost_program__fd(meta));
+	}
+	bpfhost_object__close(obj);
+out:
+	bpfhost__free(rt);
 }
 
 static const struct bpfhost_helper_proto *find_helper(void *cookie, uint32_t id)
