@@ -671,10 +671,12 @@ test_prog_run_errors() {
 	contains "$err" "Error: '$OBJ': test run of program 'ret_seven' failed: Invalid argument" "error"
 	equals "$out" "" "stdout"
 	[ "$rc" -eq 1 ] || fail "exit status $rc"
-	# a wild load is stopped and reported, not a crash
+	# a wild load is refused by the verifier, naming the instruction
 	printf 'lddw %%r1, 0x1000\nldxdw %%r0, [%%r1+0]\nexit\n' >"$T/wild.s"
 	runx prog run "$T/wild.s" type sample
-	expect_error "invalid memory access at address 0x1000"
+	expect_error "cannot load '$T/wild.s' as a program of type 'sample'"
+	contains "$err" "insn 2" "verifier log"
+	contains "$err" "which is a scalar, not a pointer" "verifier log"
 	if have_python; then
 		runx -j prog run "$OBJ"
 		expect_json_error "choose one with 'name NAME'"

@@ -2,9 +2,9 @@
 /*
  * Fault guard for program runs.
  *
- * Neither the stand-alone engine nor (until the verifier is wired in) the
- * runtime checks a program's memory accesses, so `prog run` executes a
- * program under this guard: SIGSEGV, SIGBUS, SIGFPE and SIGILL raised
+ * The stand-alone engine does not check a program's memory accesses (the
+ * runtime verifies programs at load, but a run is guarded there too, as a
+ * last line of defence), so `prog run` executes a program under this guard: SIGSEGV, SIGBUS, SIGFPE and SIGILL raised
  * while fn runs jump back here (on an alternate stack, so that even a
  * stack overflow is caught) and become an error naming the address,
  * instead of killing the tool. The previous handlers and stack are put

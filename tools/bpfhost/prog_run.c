@@ -9,10 +9,10 @@
  * data_in / ctx_in and gives back data_out / ctx_out, as the kernel's
  * BPF_PROG_TEST_RUN does. `repeat N` runs N times on the same context.
  *
- * Memory accesses are not checked yet (no verifier), so the run is guarded
- * (guard.c). After a fault the runtime's state is unknown (a read-side
- * section may still be open): the error is reported and the tool exits
- * at once, without the usual cleanup.
+ * Programs are verified when they load, so a run should never fault; it is
+ * guarded anyway (guard.c), as a last line of defence. After a fault the
+ * runtime's state is unknown (a read-side section may still be open): the
+ * error is reported and the tool exits at once, without the usual cleanup.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -119,8 +119,7 @@ int prog_run_typed(const struct run_args *a)
 	t.opts = &opts;
 	err = run_guarded(typed_run_fn, &t, &fault);
 	if (err == RUN_FAULTED) {
-		p_err("'%s': program '%s' made %s at address 0x%lx; memory accesses are not "
-		      "checked yet",
+		p_err("'%s': program '%s' made %s at address 0x%lx although it was verified",
 		      a->path, pname, fault_desc(fault.sig), (unsigned long)(uintptr_t)fault.addr);
 		/* the runtime is in an unknown state: no cleanup */
 		fflush(stdout);
