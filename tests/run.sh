@@ -86,6 +86,7 @@ fi
 # ---- cli ----
 if wanted cli; then
 	UBSAN_OPTIONS=print_stacktrace=1 run_tier cli bash tests/cli/test_cli.sh "$BUILD"
+	UBSAN_OPTIONS=print_stacktrace=1 run_tier cli-obj bash tests/cli/test_cli_obj.sh "$BUILD"
 	UBSAN_OPTIONS=print_stacktrace=1 run_tier examples bash tests/cli/test_examples.sh "$BUILD"
 fi
 

@@ -239,7 +239,7 @@ struct bpfhost_prog_type_desc {
 	uint32_t nr_helpers;
 	uint32_t pad2;
 	uint64_t capabilities; /* must include BPFHOST_CAP_CONTEXT_HEADER */
-	/* range of r0 at exit the verifier enforces (min > max: unrestricted) */
+	/* range of r0 at exit the verifier enforces (min > max, or both 0: unrestricted) */
 	int64_t ret_min;
 	int64_t ret_max;
 	/*

@@ -31,9 +31,8 @@ const struct bpfhost_helper_proto bh_core_helpers[] = {
 	      ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY), A(PTR_TO_MAP_VALUE), A(ANYTHING))),
 	PROTO(3, map_delete_elem, INTEGER, ARGS(A(CONST_MAP_PTR), A(PTR_TO_MAP_KEY))),
 	PROTO(5, ktime_get_ns, INTEGER, ARGS(0)),
-	PROTO(6, trace_printk, INTEGER,
-	      ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(ANYTHING), A(ANYTHING), A(ANYTHING)),
-	      IMPLICIT_CTX),
+	/* variadic, as in Linux: only fmt and its size are checked (r3-r5 as needed) */
+	PROTO(6, trace_printk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE)), IMPLICIT_CTX),
 	PROTO(7, get_prandom_u32, INTEGER, ARGS(0)),
 	PROTO(8, get_smp_processor_id, INTEGER, ARGS(0)),
 	PROTO(14, get_current_pid_tgid, INTEGER, ARGS(0)),

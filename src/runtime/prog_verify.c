@@ -41,27 +41,13 @@ struct vcookie {
 	struct bh_map **held; /* maps looked up for the verifier */
 	size_t nr_held;
 	int map_err; /* first fd that is not a map: -EBADF */
-	struct bpfhost_helper_proto printk;
 };
-
-#define BH_FUNC_TRACE_PRINTK 6
 
 static const struct bpfhost_helper_proto *v_find_helper(void *cookie, uint32_t id)
 {
 	struct vcookie *c = cookie;
-	const struct bpfhost_helper_proto *p = bh_type_find_helper(c->prog->type, id);
 
-	/*
-	 * bpf_trace_printk is variadic: like Linux, only fmt and its size are
-	 * checked, the values it does not print need not be set (bpf_printk
-	 * with fewer than three values leaves r3-r5 alone).
-	 */
-	if (p && id == BH_FUNC_TRACE_PRINTK && p->args[2] == BPFHOST_ARG_ANYTHING) {
-		c->printk = *p;
-		c->printk.args[2] = c->printk.args[3] = c->printk.args[4] = BPFHOST_ARG_NONE;
-		return &c->printk;
-	}
-	return p;
+	return bh_type_find_helper(c->prog->type, id);
 }
 
 /* Value bytes of a map programs cannot write, or NULL. */
