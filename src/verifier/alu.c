@@ -115,6 +115,12 @@ static int ptr_adjust(struct bh_venv *env, struct bh_reg *r, const struct bh_reg
 
 	if (!arith_ok_type(ptr->type))
 		return refuse_ptr_type(env, regno, ptr);
+	if (sregno >= 0) {
+		int err = bh_mark_precise(env, REGBIT(sregno));
+
+		if (err)
+			return err;
+	}
 	if (bh_scalar_is_const(s)) {
 		int64_t c = (int64_t)s->var.value, off;
 
@@ -211,6 +217,7 @@ static int check_end(struct bh_venv *env, const struct bpfhost_insn *insn, enum 
 	struct bh_reg *dst = &bh_regs(env)[insn->dst_reg];
 	unsigned bits = (unsigned)insn->imm;
 	struct bh_scalar s;
+	uint8_t prop;
 	int err = bh_check_reg_init(env, insn->dst_reg);
 
 	if (err)
@@ -223,7 +230,9 @@ static int check_end(struct bh_venv *env, const struct bpfhost_insn *insn, enum 
 		s = bh_scalar_zext(&dst->s, bits / 8);
 	else
 		s = bh_scalar_bswap(&dst->s, bits);
+	prop = dst->prop;
 	bh_reg_scalar(dst, s);
+	dst->prop = prop;
 	return 0;
 }
 
@@ -252,14 +261,19 @@ static int check_mov(struct bh_venv *env, const struct bpfhost_insn *insn, enum 
 			       bh_rtype_name(src->type));
 	if (insn->off) { /* movsx */
 		struct bh_scalar s = bh_scalar_sext(&src->s, (unsigned)insn->off / 8);
+		uint8_t prop = src->prop;
 
 		if (is32)
 			s = bh_scalar_zext(&s, 4);
 		bh_reg_scalar(dst, s);
+		dst->prop = prop;
 		return 0;
 	}
 	if (is32) {
+		uint8_t prop = src->prop;
+
 		bh_reg_scalar(dst, bh_scalar_zext(&src->s, 4));
+		dst->prop = prop;
 		return 0;
 	}
 	if (src->type == BH_RT_SCALAR && !bh_scalar_is_const(&src->s) && !src->id)
@@ -289,7 +303,10 @@ int bh_check_alu(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_o
 			return bh_verr(env, -EACCES, BH_VR_PTR_ARITH, REGBIT(insn->dst_reg), NULL,
 				       "negation of pointer r%u (%s)", insn->dst_reg,
 				       bh_rtype_name(dst->type));
+		uint8_t prop = dst->prop;
+
 		bh_reg_scalar(dst, bh_scalar_neg(&dst->s, is32));
+		dst->prop = prop;
 		return 0;
 	}
 	if (fmt == BH_FMT_ALU_K) {
@@ -302,7 +319,10 @@ int bh_check_alu(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_o
 		src = &regs[insn->src_reg];
 	}
 	if (dst->type == BH_RT_SCALAR && src->type == BH_RT_SCALAR) {
+		uint8_t prop = dst->prop & src->prop;
+
 		bh_reg_scalar(dst, bh_scalar_alu(kind, &dst->s, &src->s, is32));
+		dst->prop = prop;
 		return 0;
 	}
 	/* a pointer is involved */

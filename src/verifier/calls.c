@@ -155,6 +155,8 @@ static int check_size_arg(struct bh_venv *env, struct call_meta *m, uint32_t reg
 	m->mem_regno = -1;
 	if (r->type != BH_RT_SCALAR)
 		return arg_err(env, m, regno, NULL, "a size is expected");
+	if (bh_mark_precise(env, REGBIT(regno)))
+		return env->err;
 	if (r->s.umax > BH_MAX_MEM_ARG)
 		return arg_err(env, m, regno, "compare the size against the buffer size first",
 			       "the size must be bounded");
@@ -236,7 +238,7 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 				       "the size of the memory returned must be a constant");
 		m->alloc_size = r->s.var.value;
 		m->has_alloc_size = true;
-		return 0;
+		return bh_mark_precise(env, REGBIT(regno));
 	case BPFHOST_ARG_CONST_SIZE:
 		return check_size_arg(env, m, regno, false);
 	case BPFHOST_ARG_CONST_SIZE_OR_ZERO:
@@ -266,6 +268,8 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 	case BPFHOST_ARG_PTR_TO_UNINIT_MEM:
 		if (!is_mem_ptr(r) && !is_null_const(r))
 			return arg_err(env, m, regno, NULL, "a pointer to memory is expected");
+		if (r->type == BH_RT_SCALAR && bh_mark_precise(env, REGBIT(regno)))
+			return env->err;
 		m->mem_regno = (int)regno;
 		m->mem_write = type == BPFHOST_ARG_PTR_TO_UNINIT_MEM;
 		return 0;
@@ -293,7 +297,7 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 		return 0;
 	case BPFHOST_ARG_PTR_TO_STACK_OR_NULL:
 		if (is_null_const(r))
-			return 0;
+			return bh_mark_precise(env, REGBIT(regno));
 		if (r->type != BH_RT_STACK)
 			return arg_err(env, m, regno, NULL, "a stack pointer or NULL is expected");
 		if (!bh_scalar_is_const(&r->s) || r->off + (int64_t)r->s.var.value < -BH_STACK ||
@@ -398,6 +402,12 @@ static int verify_callback(struct bh_venv *env, const struct call_meta *m, size_
 	struct bh_cbwrite *w;
 	int err = 0;
 
+	if (m->p->id == HELPER_LOOP) {
+		/* the iteration count bounds the index the callback sees */
+		err = bh_mark_precise(env, REGBIT(1));
+		if (err)
+			return err;
+	}
 	if (cbframe >= BH_MAX_FRAMES)
 		return bh_verr(env, -E2BIG, BH_VR_CALL_DEPTH, 0, NULL,
 			       "the callback would be frame %u; at most %u frames may be active",
@@ -435,6 +445,10 @@ static int verify_callback(struct bh_venv *env, const struct call_meta *m, size_
 		st->insn_idx = env->subprogs[sp].start;
 		st->parent = NULL;
 		st->cb_token = token;
+		st->nhist = 0;
+		st->seg_start = st->insn_idx;
+		bh_prop_reset(st);
+		env->cb_outer[env->cb_depth] = cur;
 		w->grew = false;
 		env->cbw[env->cb_depth] = w;
 		env->cb_frame[env->cb_depth] = cbframe;
@@ -570,6 +584,9 @@ int bh_check_call(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_
 			return bh_verr(env, -EINVAL, BH_VR_UNSUPPORTED, REGBIT(insn->dst_reg),
 				       "call helpers by id (call N)",
 				       "callx needs a known helper id in r%u", insn->dst_reg);
+		err = bh_mark_precise(env, REGBIT(insn->dst_reg));
+		if (err)
+			return err;
 		id = (uint32_t)r->s.var.value;
 	}
 	p = env->in->find_helper ? env->in->find_helper(env->in->cookie, id) : NULL;
@@ -628,6 +645,12 @@ int bh_check_exit(struct bh_venv *env, size_t idx, size_t *next)
 			       "set r0 (the return value) on every path before exit",
 			       "r0 is not initialised at exit%s",
 			       st->curframe ? " of the function" : "");
+	if (st->curframe == env->stop_frame && r0->type == BH_RT_SCALAR) {
+		/* the return value is checked (and reported): keep it precise */
+		err = bh_mark_precise(env, 1u);
+		if (err)
+			return err;
+	}
 	if (st->curframe == env->stop_frame && st->curframe == 0) {
 		if (r0->type != BH_RT_SCALAR)
 			return bh_verr(env, -EACCES, BH_VR_PTR_LEAK, 1u,

@@ -423,6 +423,44 @@ static int compute_liveness(struct bh_venv *env)
 	return 0;
 }
 
+/* Length of the straight run to an exit from each instruction (jmp.c's order). */
+static void exit_distances(struct bh_venv *env)
+{
+	size_t i;
+	int pass;
+
+	for (i = 0; i < env->cnt; i++)
+		env->aux[i].exit_dist = 255;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = env->cnt; i-- > 0;) {
+			int op = env->aux[i].op;
+			unsigned d = 255;
+
+			if (op < 0)
+				continue;
+			switch (bh_opinfo[op].fmt) {
+			case BH_FMT_EXIT:
+				d = 1;
+				break;
+			case BH_FMT_JA:
+			case BH_FMT_JA32:
+				d = env->aux[target_of(env, i)].exit_dist + 1u;
+				break;
+			case BH_FMT_JMP_K:
+			case BH_FMT_JMP_X:
+			case BH_FMT_CALL_LOCAL:
+			case BH_FMT_CALLX:
+				break;
+			default:
+				if (next_insn(env, i) < env->cnt)
+					d = env->aux[next_insn(env, i)].exit_dist + 1u;
+				break;
+			}
+			env->aux[i].exit_dist = (uint8_t)(d > 255 ? 255 : d);
+		}
+	}
+}
+
 int bh_cfg_check(struct bh_venv *env)
 {
 	int err;
@@ -438,6 +476,7 @@ int bh_cfg_check(struct bh_venv *env)
 		err = check_reachable(env);
 	if (!err) {
 		mark_prune_points(env);
+		exit_distances(env);
 		err = compute_liveness(env);
 	}
 	return err;

@@ -72,9 +72,10 @@ struct bh_reg {
 	uint8_t type;	    /* enum bh_rtype */
 	uint8_t frameno;    /* STACK: frame pointed into */
 	uint8_t rdonly;	    /* MEM: programs may only read it (map keys) */
-	uint8_t pad;
-	uint16_t subprog; /* FUNC: subprogram index */
-	uint16_t pad2;
+	uint8_t precise;    /* checkpoints: this scalar's value matters (precise.c) */
+	uint16_t subprog;   /* FUNC: subprogram index */
+	uint8_t prop;	    /* live scalar: marking it precise would find nothing new */
+	uint8_t pad2;
 	uint32_t id;	   /* OR_NULL copies; PKT with variable offset */
 	uint32_t ref_id;   /* RINGBUF_REC(_OR_NULL): reference held */
 	uint32_t range;	   /* PKT/PKT_META with id: proven bytes from the base */
@@ -112,6 +113,20 @@ struct bh_ref {
 	uint32_t frame; /* callback frame that acquired it, or 0 */
 };
 
+/* One entry of a path segment's history (precise.c). */
+enum bh_hist_kind {
+	BH_HIST_JUMP,  /* arrived at idx from prev (not the next instruction) */
+	BH_HIST_STACK, /* insn idx accessed stack slot `slot` of frame `frame` */
+};
+
+struct bh_hist {
+	uint32_t idx;
+	uint32_t prev;
+	uint16_t slot;
+	uint8_t frame;
+	uint8_t kind;
+};
+
 struct bh_vstate {
 	struct bh_frame *frames[BH_MAX_FRAMES];
 	uint32_t curframe;
@@ -125,8 +140,20 @@ struct bh_vstate {
 	struct bh_vstate *parent; /* last checkpoint this path passed */
 	uint32_t branches;	  /* checkpoint: unfinished paths through it */
 	uint32_t hit, miss;
+	bool all_precise;	/* checkpoint: it and its ancestors are all precise */
 	struct bh_vstate *next; /* explored list / pending stack */
 	size_t bytes;		/* memory held (accounting) */
+	/* path since the parent checkpoint: starts at seg_start */
+	uint32_t seg_start;
+	bool hist_dropped; /* too long: everything above was marked precise */
+	uint32_t nhist, hist_cap;
+	struct bh_hist *hist;
+};
+
+/* Registers and spilled stack slots whose value must be kept precise. */
+struct bh_prec {
+	uint16_t regs[BH_MAX_FRAMES];
+	uint64_t slots[BH_MAX_FRAMES];
 };
 
 struct bh_vaux {
@@ -139,6 +166,7 @@ struct bh_vaux {
 	uint32_t nexp;	 /* checkpoints in explored[insn] */
 	uint8_t reached; /* processed at least once */
 	uint8_t ctx_rewritten;
+	uint8_t exit_dist; /* instructions to an exit without a branch (255: far) */
 };
 
 struct bh_subprog {
@@ -166,7 +194,7 @@ struct bh_venv {
 
 	struct bh_vstate *cur;
 	struct bh_vstate *pending; /* paths waiting to be explored */
-	uint32_t npending;
+	uint32_t npending, max_pending;
 	uint32_t stop_frame;	     /* exit of this frame ends a path */
 	struct bh_vstate **explored; /* per insn */
 	uint32_t next_id;
@@ -174,8 +202,9 @@ struct bh_venv {
 	uint64_t states, live_states, peak_states, pruned;
 	size_t bytes, peak_bytes;
 
-	/* callbacks being verified (innermost last) */
+	/* callbacks being verified (innermost last), and the caller's state */
 	uint32_t cb_depth;
+	struct bh_vstate *cb_outer[BH_MAX_FRAMES];
 	struct bh_cbwrite *cbw[BH_MAX_FRAMES];
 	uint32_t cb_frame[BH_MAX_FRAMES];
 
@@ -294,6 +323,17 @@ int bh_check_exit(struct bh_venv *env, size_t idx, size_t *next);
 void bh_cb_note_write(struct bh_venv *env, uint32_t frameno, int64_t off, uint64_t size);
 /* Forget what st's frames [0, nframes) held in the bytes a callback may write. */
 void bh_stack_widen(struct bh_vstate *st, const struct bh_cbwrite *w, uint32_t nframes);
+
+/* ---- precision (precise.c) ---- */
+/* Record in env->cur's history: a jump from prev to idx / a stack slot access. */
+int bh_hist_jump(struct bh_venv *env, struct bh_vstate *st, uint32_t prev, uint32_t idx);
+int bh_hist_stack(struct bh_venv *env, uint32_t idx, uint32_t frame, uint32_t slot);
+/* The values of these registers (current frame) decide something: keep them precise. */
+int bh_mark_precise(struct bh_venv *env, uint32_t regs);
+/* After pruning cur against old: what old needed precise, cur's ancestors need too. */
+int bh_propagate_precision(struct bh_venv *env, const struct bh_vstate *old);
+/* A new segment starts at st (checkpoint or callback entry): values come from before it. */
+void bh_prop_reset(struct bh_vstate *st);
 
 /* ---- driver (verifier.c) ---- */
 /*

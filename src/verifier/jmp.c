@@ -74,15 +74,48 @@ void bh_set_scalar(struct bh_vstate *st, struct bh_reg *r, const struct bh_scala
 	struct link_arg a = { r->id, s };
 
 	r->s = *s;
-	if (r->id && !bh_scalar_is_const(s))
-		bh_state_for_each_reg(st, set_linked, &a);
-	else if (r->id)
+	if (r->id)
 		bh_state_for_each_reg(st, set_linked, &a);
 }
 
 static struct bh_reg *reg_in(struct bh_vstate *st, uint32_t regno)
 {
 	return &st->frames[st->curframe]->regs[regno];
+}
+
+/*
+ * Split the path at a conditional jump. The side that reaches an exit sooner
+ * (a straight run of instructions) continues first and the other waits, so
+ * early exits do not pile up waiting paths.
+ */
+static int split(struct bh_venv *env, size_t idx, size_t target, struct bh_vstate **taken,
+		 struct bh_vstate **fall, size_t *next)
+{
+	bool swap = env->aux[target].exit_dist < env->aux[idx + 1].exit_dist;
+	struct bh_vstate *other = bh_push_branch(env, swap ? idx + 1 : target);
+
+	if (!other)
+		return env->err;
+	*taken = swap ? env->cur : other;
+	*fall = swap ? other : env->cur;
+	*next = swap ? target : idx + 1;
+	return 0;
+}
+
+static void unprop_linked(struct bh_reg *r, void *arg)
+{
+	if (r->type == BH_RT_SCALAR && r->id == *(uint32_t *)arg)
+		r->prop = 0;
+}
+
+/* r (and its linked copies) now depend on more than their provenance. */
+static void unprop(struct bh_vstate *st, struct bh_reg *r)
+{
+	uint32_t id = r->id;
+
+	r->prop = 0;
+	if (id)
+		bh_state_for_each_reg(st, unprop_linked, &id);
 }
 
 static int scalar_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_cmp cmp,
@@ -95,6 +128,13 @@ static int scalar_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum
 	bool ok_t, ok_f;
 	int t = bh_scalar_branch_taken(cmp, &dst->s, src_s, is32);
 
+	if (t >= 0) {
+		int err = bh_mark_precise(env, REGBIT(insn->dst_reg) |
+						       (has_src ? REGBIT(insn->src_reg) : 0));
+
+		if (err)
+			return err;
+	}
 	if (t == 1) {
 		*next = target;
 		return 0;
@@ -105,22 +145,34 @@ static int scalar_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum
 	}
 	ok_t = bh_scalar_refine(cmp, true, &a1, &b1, is32);
 	ok_f = bh_scalar_refine(cmp, false, &a2, &b2, is32);
+	if (!ok_t || !ok_f) {
+		/* the values decide which side runs: keep them precise */
+		int err = bh_mark_precise(env, REGBIT(insn->dst_reg) |
+						       (has_src ? REGBIT(insn->src_reg) : 0));
+
+		if (err)
+			return err;
+	}
 	if (!ok_t && !ok_f)
 		return 1; /* contradictory state: no run gets here */
 	if (ok_t && ok_f) {
-		struct bh_vstate *other = bh_push_branch(env, target);
-		struct bh_reg *od;
+		struct bh_vstate *ts, *fs;
+		int err;
 
-		if (!other)
-			return env->err;
-		od = reg_in(other, insn->dst_reg);
-		bh_set_scalar(other, od, &a1);
+		if (has_src && !(dst->prop && reg_in(env->cur, insn->src_reg)->prop)) {
+			/* each side's range now depends on the other register too */
+			unprop(env->cur, dst);
+			unprop(env->cur, reg_in(env->cur, insn->src_reg));
+		}
+		err = split(env, idx, target, &ts, &fs, next);
+		if (err)
+			return err;
+		bh_set_scalar(ts, reg_in(ts, insn->dst_reg), &a1);
 		if (has_src)
-			bh_set_scalar(other, reg_in(other, insn->src_reg), &b1);
-		bh_set_scalar(env->cur, dst, &a2);
+			bh_set_scalar(ts, reg_in(ts, insn->src_reg), &b1);
+		bh_set_scalar(fs, reg_in(fs, insn->dst_reg), &a2);
 		if (has_src)
-			bh_set_scalar(env->cur, reg_in(env->cur, insn->src_reg), &b2);
-		*next = idx + 1;
+			bh_set_scalar(fs, reg_in(fs, insn->src_reg), &b2);
 		return 0;
 	}
 	if (ok_t) {
@@ -287,7 +339,8 @@ static int ptr_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh
 	uint32_t inv = REGBIT(insn->dst_reg) | (has_src ? REGBIT(insn->src_reg) : 0);
 	uint32_t preg, n_taken = 0, n_fall = 0;
 	bool prove_taken = false, prove_fall = false;
-	struct bh_vstate *other;
+	struct bh_vstate *ts, *fs;
+	int err;
 
 	if (has_src) {
 		src = &regs[insn->src_reg];
@@ -308,17 +361,20 @@ static int ptr_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh
 		struct bh_reg *p = is_zero(src) ? dst : src;
 		bool eq = cmp == BH_CMP_EQ;
 
+		err = bh_mark_precise(env, (is_zero(src) && has_src ? REGBIT(insn->src_reg) : 0) |
+						   (is_zero(dst) ? REGBIT(insn->dst_reg) : 0));
+		if (err)
+			return err;
 		if (!is_or_null(p)) {
 			/* never NULL: == 0 is false, != 0 true */
 			*next = eq ? idx + 1 : target;
 			return 0;
 		}
-		other = bh_push_branch(env, target);
-		if (!other)
-			return env->err;
-		settle_null(other, preg0, eq);
-		settle_null(env->cur, preg0, !eq);
-		*next = idx + 1;
+		err = split(env, idx, target, &ts, &fs, next);
+		if (err)
+			return err;
+		settle_null(ts, preg0, eq);
+		settle_null(fs, preg0, !eq);
 		return 0;
 	}
 	if (dst->type == BH_RT_SCALAR || src->type == BH_RT_SCALAR) {
@@ -368,14 +424,13 @@ static int ptr_jmp(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh
 	} else {
 		preg = 0;
 	}
-	other = bh_push_branch(env, target);
-	if (!other)
-		return env->err;
+	err = split(env, idx, target, &ts, &fs, next);
+	if (err)
+		return err;
 	if (prove_taken)
-		prove_range(other, preg, n_taken);
+		prove_range(ts, preg, n_taken);
 	if (prove_fall)
-		prove_range(env->cur, preg, n_fall);
-	*next = idx + 1;
+		prove_range(fs, preg, n_fall);
 	return 0;
 }
 

@@ -295,6 +295,11 @@ static int stack_write(struct bh_venv *env, uint32_t regno, const struct bh_reg 
 		stack_mark(f, lo, hi, false, false);
 		return 0;
 	}
+	if (lo % 8 == 0) {
+		err = bh_hist_stack(env, env->cur->insn_idx, p->frameno, (uint32_t)((-lo - 1) / 8));
+		if (err)
+			return err;
+	}
 	if (val->type != BH_RT_SCALAR) {
 		unsigned b;
 		struct bh_slot *s = slot_at(f, lo, &b);
@@ -346,16 +351,23 @@ static int stack_read(struct bh_venv *env, uint32_t regno, const struct bh_reg *
 		return err;
 	f = env->cur->frames[p->frameno];
 	s = slot_at(f, lo, &b);
+	if (!var && b == 0) {
+		err = bh_hist_stack(env, env->cur->insn_idx, p->frameno, (uint32_t)((-lo - 1) / 8));
+		if (err)
+			return err;
+	}
 	if (!var && b == 0 && s && s->kind[0] == BH_SB_SPILL && s->spill_size == size) {
 		if (s->spill.type != BH_RT_SCALAR) {
 			*out = s->spill;
 			return 0;
 		}
-		if (size == 8)
+		if (size == 8) {
 			*out = s->spill;
-		else
+		} else {
 			bh_reg_scalar(out, sign_ext ? bh_scalar_sext(&s->spill.s, size)
 						    : bh_scalar_zext(&s->spill.s, size));
+			out->prop = s->spill.prop;
+		}
 		return 0;
 	}
 	err = stack_check_read(env, regno, f, lo, hi, false);

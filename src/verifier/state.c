@@ -42,6 +42,7 @@ void bh_reg_scalar(struct bh_reg *r, struct bh_scalar s)
 	memset(r, 0, sizeof(*r));
 	r->type = BH_RT_SCALAR;
 	r->s = s;
+	r->prop = 1; /* a fresh value depends on nothing before it */
 }
 
 void bh_reg_unknown(struct bh_reg *r)
@@ -91,7 +92,8 @@ static size_t frame_bytes(const struct bh_frame *f)
 static void account(struct bh_venv *env, struct bh_vstate *st)
 {
 	uint32_t i;
-	size_t b = sizeof(*st) + st->refs_cap * sizeof(struct bh_ref);
+	size_t b = sizeof(*st) + st->refs_cap * sizeof(struct bh_ref) +
+		   st->hist_cap * sizeof(struct bh_hist);
 
 	for (i = 0; i <= st->curframe; i++)
 		if (st->frames[i])
@@ -197,9 +199,12 @@ struct bh_vstate *bh_state_copy(struct bh_venv *env, const struct bh_vstate *src
 	memset(st->frames, 0, sizeof(st->frames));
 	st->refs = NULL;
 	st->refs_cap = src->nrefs;
+	st->hist = NULL;
+	st->hist_cap = src->nhist;
 	st->next = NULL;
 	st->branches = 0;
 	st->hit = st->miss = 0;
+	st->all_precise = false;
 	for (i = 0; i <= src->curframe; i++) {
 		st->frames[i] = frame_copy(src->frames[i]);
 		if (!st->frames[i])
@@ -211,11 +216,18 @@ struct bh_vstate *bh_state_copy(struct bh_venv *env, const struct bh_vstate *src
 			goto fail;
 		memcpy(st->refs, src->refs, src->nrefs * sizeof(*st->refs));
 	}
+	if (src->nhist) {
+		st->hist = malloc(src->nhist * sizeof(*st->hist));
+		if (!st->hist)
+			goto fail;
+		memcpy(st->hist, src->hist, src->nhist * sizeof(*st->hist));
+	}
 	account(env, st);
 	return st;
 fail:
 	for (i = 0; i <= src->curframe; i++)
 		frame_free(st->frames[i]);
+	free(st->refs);
 	free(st);
 	return NULL;
 }
@@ -230,6 +242,7 @@ void bh_state_free(struct bh_venv *env, struct bh_vstate *st)
 	for (i = 0; i < BH_MAX_FRAMES; i++)
 		frame_free(st->frames[i]);
 	free(st->refs);
+	free(st->hist);
 	free(st);
 }
 
@@ -329,6 +342,9 @@ static bool regsafe(const struct bh_reg *old, const struct bh_reg *cur, struct i
 			return false;
 		if (exact && !old->id && cur->id)
 			return false;
+		/* a value no decision depended on matches any value */
+		if (!exact && !old->precise)
+			return true;
 		return var_ok(&old->s, &cur->s, exact);
 	case BH_RT_CTX:
 	case BH_RT_PKT_END:
@@ -373,6 +389,9 @@ static bool slot_byte_safe(const struct bh_slot *old, const struct bh_slot *cur,
 
 	if (exact)
 		return o == c;
+	/* an imprecise spilled scalar is just some data */
+	if (o == BH_SB_SPILL && old->spill.type == BH_RT_SCALAR && !old->spill.precise)
+		o = BH_SB_MISC;
 	switch (o) {
 	case BH_SB_INVALID:
 		return true;
@@ -405,7 +424,8 @@ static bool stack_safe(const struct bh_frame *old, const struct bh_frame *cur, s
 		for (b = 0; b < 8; b++)
 			if (!slot_byte_safe(os, cs, b, exact))
 				return false;
-		if (os->kind[0] == BH_SB_SPILL) {
+		if (os->kind[0] == BH_SB_SPILL &&
+		    (exact || os->spill.type != BH_RT_SCALAR || os->spill.precise)) {
 			if (cs->spill_size != os->spill_size ||
 			    !regsafe(&os->spill, &cs->spill, m, exact))
 				return false;
@@ -490,6 +510,10 @@ int bh_state_visit(struct bh_venv *env)
 			continue;
 		}
 		if (states_equal(env, sl, cur, false)) {
+			int err = bh_propagate_precision(env, sl);
+
+			if (err)
+				return err;
 			sl->hit++;
 			env->pruned++;
 			return 1;
@@ -506,6 +530,11 @@ int bh_state_visit(struct bh_venv *env)
 	cp->branches = 1;
 	cp->parent = cur->parent;
 	cur->parent = cp;
+	/* cur's history starts again here; cp keeps the segment that led to it */
+	cur->nhist = 0;
+	cur->hist_dropped = false;
+	cur->seg_start = idx;
+	bh_prop_reset(cur);
 	cp->next = env->explored[idx];
 	env->explored[idx] = cp;
 	env->aux[idx].nexp++;

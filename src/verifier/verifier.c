@@ -49,10 +49,10 @@ struct bh_vstate *bh_push_branch(struct bh_venv *env, size_t idx)
 {
 	struct bh_vstate *cp;
 
-	if (env->npending >= BH_MAX_PENDING) {
+	if (env->npending >= env->max_pending) {
 		bh_verr(env, -E2BIG, BH_VR_TOO_COMPLEX, 0,
 			"reduce the number of branches that are open at the same time",
-			"too many branches waiting to be explored (%u)", BH_MAX_PENDING);
+			"too many branches waiting to be explored (%u)", env->max_pending);
 		return NULL;
 	}
 	cp = bh_state_copy(env, env->cur);
@@ -61,6 +61,10 @@ struct bh_vstate *bh_push_branch(struct bh_venv *env, size_t idx)
 		return NULL;
 	}
 	cp->insn_idx = (uint32_t)idx;
+	if (bh_hist_jump(env, cp, env->cur->insn_idx, (uint32_t)idx)) {
+		bh_state_free(env, cp);
+		return NULL;
+	}
 	if (cp->parent)
 		cp->parent->branches++;
 	cp->next = env->pending;
@@ -183,6 +187,17 @@ int bh_explore(struct bh_venv *env, struct bh_vstate *st, uint32_t stop_frame)
 				break;
 			}
 			if (!r) {
+				size_t len =
+					env->aux[idx].op >= 0 && bh_opinfo[env->aux[idx].op].fmt ==
+									 BH_FMT_LDDW
+						? 2
+						: 1;
+
+				if (next != idx + len) {
+					err = bh_hist_jump(env, cur, (uint32_t)idx, (uint32_t)next);
+					if (err)
+						break;
+				}
 				cur->insn_idx = (uint32_t)next;
 				continue;
 			}
@@ -314,6 +329,8 @@ int bh_verify(const struct bh_verifier_input *in, struct bh_verifier_result *res
 	env.ctx = in->ctx;
 	env.budget = in->insn_budget ? in->insn_budget : BH_DEFAULT_BUDGET;
 	env.trace = in->log_level >= 2;
+	/* Linux's limit, or one waiting path per instruction for large programs */
+	env.max_pending = in->insn_cnt > BH_MAX_PENDING ? (uint32_t)in->insn_cnt : BH_MAX_PENDING;
 
 	if (!in->insns || !in->insn_cnt) {
 		err = bh_verr_at(&env, -1, -EINVAL, BH_VR_ENCODING, "program has no instructions");

@@ -85,14 +85,15 @@ TEST(verifier_view_refusals)
 	CHECK_EQ(r.res.rule, BH_VR_CTX_HEADER);
 	vt_run_free(&r);
 	/* one load instruction used for the context and for the stack */
-	vt_verify_asm("stdw [%r10-8], 0\n"
+	vt_verify_asm("stdw [%r10-16], 0\n"
+		      "stdw [%r10-8], 0\n"
 		      "ldxw %r2, [%r1+16]\n"
 		      "mov %r3, %r1\n"
 		      "jeq %r2, 0, load\n"
 		      "mov %r3, %r10\n"
-		      "add %r3, -8\n"
+		      "add %r3, -16\n"
 		      "load:\n"
-		      "ldxw %r0, [%r3+0]\n"
+		      "ldxw %r0, [%r3+12]\n"
 		      "and %r0, 1\n"
 		      "exit\n",
 		      "xdp_md", &r);
