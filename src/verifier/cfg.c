@@ -277,10 +277,10 @@ static void mark_prune_points(struct bh_venv *env)
 		fmt = bh_opinfo[op].fmt;
 		t = target_of(env, i);
 		if (is_jump_fmt(fmt) && t >= 0)
-			env->aux[t].prune = 1;
+			env->aux[t].prune = (t <= (int64_t)i || env->aux[t].prune == 2) ? 2 : 1;
 		if ((fmt == BH_FMT_JMP_K || fmt == BH_FMT_JMP_X || fmt == BH_FMT_CALL ||
 		     fmt == BH_FMT_CALL_LOCAL || fmt == BH_FMT_CALLX) &&
-		    i + 1 < env->cnt)
+		    i + 1 < env->cnt && !env->aux[i + 1].prune)
 			env->aux[i + 1].prune = 1;
 	}
 }

@@ -145,7 +145,8 @@ struct bh_vstate {
 	size_t bytes;		/* memory held (accounting) */
 	/* path since the parent checkpoint: starts at seg_start */
 	uint32_t seg_start;
-	bool hist_dropped; /* too long: everything above was marked precise */
+	bool hist_dropped;     /* too long: everything above was marked precise */
+	uint64_t cp_processed; /* env->processed when this path last stored a checkpoint */
 	uint32_t nhist, hist_cap;
 	struct bh_hist *hist;
 };
@@ -158,7 +159,7 @@ struct bh_prec {
 
 struct bh_vaux {
 	int16_t op;	  /* enum bh_op, -1 for the second slot of lddw */
-	uint8_t prune;	  /* checkpoint before this instruction */
+	uint8_t prune;	  /* checkpoint before this instruction (2: loop head) */
 	uint8_t mem_type; /* pointer type first used by this memory access */
 	uint16_t live;	  /* registers live before this instruction */
 	uint16_t subprog;

@@ -27,6 +27,7 @@
 #include "verifier/env.h"
 
 #define BH_MAX_CHECKPOINTS 64
+#define BH_CHECKPOINT_SPACING 8
 #define BH_MAX_IDMAP 64
 
 /* ---- registers ---- */
@@ -520,10 +521,19 @@ int bh_state_visit(struct bh_venv *env)
 		}
 		sl->miss++;
 	}
+	/*
+	 * Store a checkpoint only every few instructions of a path (loop heads
+	 * always, for the infinite-loop check): fewer copies, nearly the same
+	 * pruning.
+	 */
+	if (env->aux[idx].prune < 2 && cur->parent &&
+	    env->processed - cur->cp_processed < BH_CHECKPOINT_SPACING)
+		return 0;
 	if (env->aux[idx].nexp >= BH_MAX_CHECKPOINTS)
 		evict(env, idx);
 	if (env->aux[idx].nexp >= BH_MAX_CHECKPOINTS)
 		return 0;
+	cur->cp_processed = env->processed;
 	cp = bh_state_copy(env, cur);
 	if (!cp)
 		return bh_verr(env, -ENOMEM, BH_VR_NOMEM, 0, NULL, "out of memory");
