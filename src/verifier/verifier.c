@@ -301,6 +301,28 @@ static int init_entry_reg(struct bh_venv *env, struct bh_reg *r, const struct bh
 	}
 }
 
+/* The descriptor is the runtime's checked copy; still, bad input must not crash. */
+static int check_ctx_desc(struct bh_venv *env)
+{
+	const struct bpfhost_ctx_desc *c = env->ctx;
+	const int32_t offs[3] = { c->data_off, c->data_end_off, c->data_meta_off };
+	int i;
+
+	if ((c->nr_writable && !c->writable) || (c->nr_view_fields && !c->view))
+		return bh_verr_at(env, -1, -EINVAL, BH_VR_BAD_ACCESS,
+				  "context descriptor: %u writable ranges / %u view fields without "
+				  "their array",
+				  c->nr_writable, c->nr_view_fields);
+	for (i = 0; i < 3; i++)
+		if (offs[i] < -1 || (offs[i] >= 0 && (uint64_t)offs[i] + 8 > c->ctx_size))
+			return bh_verr_at(
+				env, -1, -EINVAL, BH_VR_BAD_ACCESS,
+				"context descriptor: packet pointer field at %d is outside "
+				"the %u-byte context",
+				offs[i], c->ctx_size);
+	return 0;
+}
+
 static void free_env(struct bh_venv *env)
 {
 	bh_state_free_all(env);
@@ -342,7 +364,9 @@ int bh_verify(const struct bh_verifier_input *in, struct bh_verifier_result *res
 		err = bh_verr_at(&env, -1, -ENOMEM, BH_VR_NOMEM, "out of memory");
 		goto out;
 	}
-	err = bh_cfg_check(&env);
+	err = env.ctx ? check_ctx_desc(&env) : 0;
+	if (!err)
+		err = bh_cfg_check(&env);
 	if (!err)
 		err = resolve_maps(&env);
 	if (err)

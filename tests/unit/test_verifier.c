@@ -642,3 +642,72 @@ TEST(verifier_precision_prunes)
 	CHECK(r.res.insns_processed < 400);
 	vt_run_free(&r);
 }
+
+TEST(verifier_log_levels)
+{
+	static const struct bpfhost_insn prog[] = {
+		{ 0xb7, 0, 0, 0, 5 }, /* r0 = 5 */
+		{ 0x07, 0, 0, 0, 1 }, /* r0 += 1 */
+		{ 0x95, 0, 0, 0, 0 },
+	};
+	struct vt_run r;
+
+	/* level 0: nothing for an accepted program */
+	vt_verify_insns(prog, 3, "ctx", 0, &r);
+	CHECK_EQ(r.err, 0);
+	CHECK_STR(r.log, "");
+	vt_run_free(&r);
+	/* level 1: the summary line */
+	vt_verify_insns(prog, 3, "ctx", 1, &r);
+	CHECK_CONTAINS(r.log, "verifier: accepted (processed 3 insns");
+	CHECK_CONTAINS(r.log, "r0 in [6, 6]");
+	vt_run_free(&r);
+	/* level 2: every instruction with the registers it wrote */
+	vt_verify_insns(prog, 3, "ctx", 2, &r);
+	CHECK_CONTAINS(r.log, "0: r0 = 5\t; r0=5");
+	CHECK_CONTAINS(r.log, "1: r0 += 1\t; r0=6");
+	CHECK_CONTAINS(r.log, "2: exit");
+	vt_run_free(&r);
+}
+
+TEST(verifier_bad_input)
+{
+	struct bh_verifier_input in;
+	struct bh_verifier_result res;
+	struct bpfhost_ctx_desc bad = { .version = BPFHOST_CTX_DESC_VERSION,
+					.size = sizeof(bad),
+					.ctx_size = 16,
+					.data_off = 12,
+					.data_end_off = -1,
+					.data_meta_off = -1 };
+	static const struct bpfhost_insn prog[] = { { 0xb7, 0, 0, 0, 0 }, { 0x95, 0, 0, 0, 0 } };
+
+	memset(&in, 0, sizeof(in));
+	CHECK_EQ(bh_verify(&in, &res, NULL), -EINVAL);
+	CHECK_EQ(res.rule, BH_VR_ENCODING);
+	in.insns = prog;
+	in.insn_cnt = 2;
+	/* no context descriptor for the default r1 */
+	CHECK_EQ(bh_verify(&in, &res, NULL), -EINVAL);
+	in.ctx = &bad;
+	CHECK_EQ(bh_verify(&in, &res, NULL), -EINVAL);
+	CHECK_CONTAINS(res.summary, "packet pointer field at 12");
+	bad.data_off = -1;
+	bad.nr_view_fields = 2;
+	CHECK_EQ(bh_verify(&in, &res, NULL), -EINVAL);
+	bad.nr_view_fields = 0;
+	CHECK_EQ(bh_verify(&in, &res, NULL), 0);
+	/* a map lddw the loader did not resolve */
+	{
+		static const struct bpfhost_insn m[] = { { 0x18, 1, 1, 0, 99 },
+							 { 0, 0, 0, 0, 0 },
+							 { 0xb7, 0, 0, 0, 0 },
+							 { 0x95, 0, 0, 0, 0 } };
+
+		in.insns = m;
+		in.insn_cnt = 4;
+		CHECK_EQ(bh_verify(&in, &res, NULL), -EINVAL);
+		CHECK_EQ(res.rule, BH_VR_MAP_TYPE);
+		CHECK_CONTAINS(res.summary, "did not resolve");
+	}
+}
