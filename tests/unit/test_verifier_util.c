@@ -117,6 +117,31 @@ static const char *source_line(void *cookie, size_t idx)
 	return idx == 0 ? "int prog(void *ctx) {" : NULL;
 }
 
+static const struct vt_maps *custom_maps;
+
+static bool custom_map_def(void *cookie, size_t idx, struct bh_verifier_map *out)
+{
+	(void)cookie;
+	return custom_maps->map_def(custom_maps->cookie, idx, out);
+}
+
+static const char *custom_source_line(void *cookie, size_t idx)
+{
+	(void)cookie;
+	return custom_maps->source_line ? custom_maps->source_line(custom_maps->cookie, idx) : NULL;
+}
+
+int vt_verify_with(const struct bpfhost_insn *insns, size_t cnt, const char *type,
+		   const struct vt_maps *m, struct vt_run *run)
+{
+	int err;
+
+	custom_maps = m;
+	err = vt_verify_insns(insns, cnt, type, 0, run);
+	custom_maps = NULL;
+	return err;
+}
+
 int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *type,
 		    unsigned log_level, struct vt_run *run)
 {
@@ -131,8 +156,8 @@ int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *ty
 	in.ret_min = 1;
 	in.ret_max = 0;
 	in.find_helper = find_helper;
-	in.map_def = map_def;
-	in.source_line = source_line;
+	in.map_def = custom_maps ? custom_map_def : map_def;
+	in.source_line = custom_maps ? custom_source_line : source_line;
 	in.cookie = &c;
 	in.log_level = log_level;
 	in.insn_budget = vt_budget;

@@ -41,6 +41,15 @@ int vt_verify_asm(const char *text, const char *type, struct vt_run *run);
 int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *type,
 		    unsigned log_level, struct vt_run *run);
 void vt_run_free(struct vt_run *run);
+
+/* Maps (and source lines) from elsewhere, e.g. a compiled object. */
+struct vt_maps {
+	bool (*map_def)(void *cookie, size_t insn_idx, struct bh_verifier_map *out);
+	const char *(*source_line)(void *cookie, size_t insn_idx);
+	void *cookie;
+};
+int vt_verify_with(const struct bpfhost_insn *insns, size_t cnt, const char *type,
+		   const struct vt_maps *m, struct vt_run *run);
 /* Instruction budget for the next verifications (0: the default). */
 extern uint32_t vt_budget;
 
