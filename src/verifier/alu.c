@@ -9,7 +9,8 @@
  *    +-2^29 (an unbounded scalar would make the pointer unknown: refused);
  *    adding a variable to a packet pointer gives it a new id and range 0
  *    (what was proven for the old pointer says nothing about the new one);
- *  - pointer - pointer into the same region gives a scalar;
+ *  - pointer - pointer into the same region gives a scalar (also as a
+ *    32-bit subtraction, which clang emits for (u32)(data_end - data));
  *  - every other operation on a pointer, any 32-bit ALU operation on one,
  *    and arithmetic on packet-end, map, function or possibly-NULL pointers
  *    are refused, each with its own message.
@@ -330,6 +331,14 @@ int bh_check_alu(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_o
 		uint32_t regs_inv =
 			REGBIT(insn->dst_reg) | (fmt == BH_FMT_ALU_X ? REGBIT(insn->src_reg) : 0);
 
+		/* the distance of two pointers is a number at either width */
+		if (is32 && kind == BH_ALU_SUB && dst->type != BH_RT_SCALAR &&
+		    src->type != BH_RT_SCALAR) {
+			err = ptr_diff(env, dst, src, insn->dst_reg, insn->src_reg);
+			if (!err)
+				bh_reg_scalar(dst, bh_scalar_zext(&dst->s, 4));
+			return err;
+		}
 		if (is32)
 			return bh_verr(env, -EACCES, BH_VR_PTR_ALU32, regs_inv,
 				       "do pointer arithmetic with 64-bit instructions",

@@ -711,3 +711,34 @@ TEST(verifier_bad_input)
 		CHECK_CONTAINS(res.summary, "did not resolve");
 	}
 }
+
+TEST(verifier_pointer_distance_32)
+{
+	struct vt_run r;
+
+	/* clang -mcpu=v3 computes (u32)(data_end - data) as w8 -= w7 */
+	accept_(__FILE__, __LINE__, "xdp",
+		"ldxdw %r7, [%r1+0]\n"
+		"ldxdw %r8, [%r1+8]\n"
+		"sub32 %r8, %r7\n"
+		"mov %r0, %r8\n"
+		"and %r0, 3\n"
+		"exit\n",
+		&r);
+	vt_run_free(&r);
+	accept_(__FILE__, __LINE__, "ctx",
+		"mov %r2, %r10\n"
+		"add %r2, -24\n"
+		"mov %r0, %r10\n"
+		"sub32 %r0, %r2\n"
+		"exit\n",
+		&r);
+	CHECK(bh_scalar_is_const(&r.res.r0) && r.res.r0.umin == 24);
+	vt_run_free(&r);
+	refuse_(__FILE__, __LINE__, "xdp", BH_VR_PTR_ARITH, "different regions",
+		"ldxdw %r7, [%r1+0]\n"
+		"mov %r8, %r10\n"
+		"sub32 %r8, %r7\n"
+		"mov %r0, 0\n"
+		"exit\n");
+}
