@@ -15,7 +15,9 @@
  * by the width or more, no division by an immediate zero, registers read
  * only once written, aligned stack accesses on initialised slots, packet
  * accesses inside the guaranteed bytes or behind a check against r3, and
- * pointers never mixed into scalar results.
+ * pointers never mixed into scalar results. Fetching atomics stay out of
+ * branching bodies, where a Linux verifier bug makes the kernel run them
+ * wrongly (tests/kernel/progs/kbug-atomic-fetch-precision.s).
  */
 #ifndef BH_TESTS_KERNEL_GEN_H
 #define BH_TESTS_KERNEL_GEN_H

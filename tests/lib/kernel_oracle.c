@@ -199,13 +199,13 @@ struct side {
 	const char *error; /* the run failed: why */
 };
 
-static void print_mismatch(FILE *out, const char *name, const struct bpfhost_insn *body, size_t cnt,
-			   size_t pkt_idx, const struct bh_kpacket *pkt, const struct side *k,
-			   const struct side *u)
+static void print_mismatch(FILE *out, const char *head, const char *name,
+			   const struct bpfhost_insn *body, size_t cnt, size_t pkt_idx,
+			   const struct bh_kpacket *pkt, const struct side *k, const struct side *u)
 {
 	size_t i;
 
-	fprintf(out, "  MISMATCH %s, packet %zu:\n", name, pkt_idx);
+	fprintf(out, "  %s %s, packet %zu:\n", head, name, pkt_idx);
 	if (k->error)
 		fprintf(out, "    kernel:  %s\n", k->error);
 	else
@@ -287,8 +287,9 @@ struct bpfhost_vm *bh_koracle_user_load(const struct bpfhost_insn *body, size_t 
 
 int bh_koracle_compare(struct bh_koracle *o, FILE *out, const char *name,
 		       const struct bpfhost_insn *body, size_t cnt, const struct bh_kpacket *pkts,
-		       size_t npkts, char *reason, size_t reason_sz)
+		       size_t npkts, unsigned int flags, char *reason, size_t reason_sz)
 {
+	bool known = flags & BH_KORACLE_F_KNOWN_DIVERGENCE;
 	char rbuf[BH_KORACLE_REASON_SZ], ulog[512] = "";
 	struct bpfhost_vm *vm = NULL;
 	uint8_t *kout = NULL, *ubuf = NULL;
@@ -347,16 +348,22 @@ int bh_koracle_compare(struct bh_koracle *o, FILE *out, const char *name,
 			}
 		}
 		if (u.error || k.r0 != u.r0 || k.len != u.len || memcmp(k.data, u.data, k.len)) {
-			print_mismatch(out, name, body, cnt, i, pkt, &k, &u);
+			print_mismatch(out, known ? "known kernel divergence" : "MISMATCH", name,
+				       body, cnt, i, pkt, &k, &u);
 			mismatch = true;
 			break;
 		}
 	}
-	ret = mismatch ? BH_KORACLE_MISMATCH : BH_KORACLE_AGREE;
-	if (mismatch)
-		o->mismatch++;
-	else
+	if (!mismatch) {
+		ret = BH_KORACLE_AGREE;
 		o->agree++;
+	} else if (known) {
+		ret = BH_KORACLE_KNOWN_DIVERGENCE;
+		o->known++;
+	} else {
+		ret = BH_KORACLE_MISMATCH;
+		o->mismatch++;
+	}
 out:
 	bpfhost_vm__free(vm);
 	free(kout);
@@ -465,6 +472,8 @@ void bh_koracle_summary(const struct bh_koracle *o, FILE *out, const char *label
 			fprintf(out, "; %u with other reasons", o->other_reasons);
 		fprintf(out, ")");
 	}
+	if (o->known)
+		fprintf(out, "; %u known kernel divergence%s", o->known, o->known > 1 ? "s" : "");
 	fprintf(out, "; %lu packet runs, kernel %s\n", o->runs,
 		o->jit > 0    ? "JIT"
 		: o->jit == 0 ? "interpreter"

@@ -53,6 +53,8 @@ struct bh_koracle {
 	char *vlog; /* verifier log buffer */
 	size_t vlog_sz;
 	unsigned int programs, agree, mismatch, refused;
+	/* mismatches the caller declared as known kernel bugs */
+	unsigned int known;
 	unsigned long runs;
 	struct bh_koracle_reason reasons[BH_KORACLE_MAX_REASONS];
 	unsigned int nreasons, other_reasons;
@@ -64,7 +66,12 @@ enum bh_koracle_outcome {
 	BH_KORACLE_AGREE,
 	BH_KORACLE_MISMATCH,
 	BH_KORACLE_REFUSED,
+	/* a mismatch the caller expected (BH_KORACLE_F_KNOWN_DIVERGENCE) */
+	BH_KORACLE_KNOWN_DIVERGENCE,
 };
+
+/* The body reproduces a known kernel bug: a mismatch is expected. */
+#define BH_KORACLE_F_KNOWN_DIVERGENCE 0x1u
 
 /*
  * Check that the kernel can serve as oracle here (root, bpf() works, the
@@ -78,13 +85,15 @@ void bh_koracle_close(struct bh_koracle *o);
 /*
  * Compare one body over npkts packets (each of BH_KORACLE_MIN_PKT to
  * BH_KORACLE_MAX_PKT bytes). A mismatch is printed to out with the
- * disassembled body, the input and both results. A kernel refusal puts the
- * verifier's reason into reason (if not NULL). Returns an outcome, or a
- * negative errno when the comparison itself could not be made (printed).
+ * disassembled body, the input and both results (headed "known kernel
+ * divergence" and counted apart when flags has BH_KORACLE_F_KNOWN_DIVERGENCE).
+ * A kernel refusal puts the verifier's reason into reason (if not NULL).
+ * Returns an outcome, or a negative errno when the comparison itself could
+ * not be made (printed).
  */
 int bh_koracle_compare(struct bh_koracle *o, FILE *out, const char *name,
 		       const struct bpfhost_insn *body, size_t cnt, const struct bh_kpacket *pkts,
-		       size_t npkts, char *reason, size_t reason_sz);
+		       size_t npkts, unsigned int flags, char *reason, size_t reason_sz);
 
 /*
  * Load a body into bpfhost's engine behind the oracle's prolog, so that
@@ -96,7 +105,8 @@ struct bpfhost_vm *bh_koracle_user_load(const struct bpfhost_insn *body, size_t 
 
 /*
  * "kernel oracle: N programs compared, N agree, N mismatch, N refused by
- * kernel (reasons...)", prefixed by label.
+ * kernel (reasons...)", prefixed by label, then the known divergences if
+ * any, the number of packet runs and whether the kernel used its JIT.
  */
 void bh_koracle_summary(const struct bh_koracle *o, FILE *out, const char *label);
 

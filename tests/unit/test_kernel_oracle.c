@@ -6,7 +6,8 @@
  * Corpora, each its own test with its own summary line:
  *  1. the hand-written bodies of tests/kernel/progs/ (*.s), each over a fixed
  *     set of packets, with the kernel's verdict logged per program and
- *     checked against the "# kernel: accept|refuse TEXT" line of the file;
+ *     checked against the "# kernel: accept|refuse TEXT|diverges TEXT" line
+ *     of the file ("diverges": a reproducer of a known kernel bug);
  *  2. random straight-line and branching bodies from tests/lib/kernel_gen.c,
  *     deterministic from BH_ORACLE_SEED (printed, fixed by default);
  *  3. the C examples as ELF objects, once they exist (see the marked place
@@ -57,13 +58,19 @@ static bool oracle_required(void)
 
 /* ---- corpus 1: hand-written bodies ---- */
 
+enum verdict {
+	EXPECT_ACCEPT,	/* "# kernel: accept" (the default) */
+	EXPECT_REFUSE,	/* "# kernel: refuse TEXT": TEXT is part of the reason */
+	EXPECT_DIVERGE, /* "# kernel: diverges TEXT": accepted, a known kernel bug */
+};
+
 struct hprog {
 	char name[128];
 	struct bpfhost_insn *insns;
 	size_t cnt;
-	bool expect_refuse;
-	char expect_text[128]; /* substring of the refusal reason, may be empty */
-	char error[600];       /* why the file could not be used */
+	enum verdict expect;
+	char expect_text[128];
+	char error[600]; /* why the file could not be used */
 };
 
 static int name_cmp(const void *a, const void *b)
@@ -71,7 +78,7 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "# kernel: accept" or "# kernel: refuse TEXT" anywhere in the file. */
+/* The "# kernel: VERDICT [TEXT]" line, anywhere in the file. */
 static void parse_expectation(struct hprog *p, const char *text)
 {
 	const char *line = strstr(text, "# kernel:");
@@ -82,10 +89,15 @@ static void parse_expectation(struct hprog *p, const char *text)
 	s = line + strlen("# kernel:");
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (strncmp(s, "refuse", 6))
+	if (!strncmp(s, "refuse", 6)) {
+		p->expect = EXPECT_REFUSE;
+		s += 6;
+	} else if (!strncmp(s, "diverges", 8)) {
+		p->expect = EXPECT_DIVERGE;
+		s += 8;
+	} else {
 		return;
-	p->expect_refuse = true;
-	s += 6;
+	}
 	while (*s == ' ' || *s == '\t')
 		s++;
 	e = strchr(s, '\n');
@@ -234,23 +246,34 @@ TEST(kernel_oracle_progs)
 			continue;
 		}
 		r = bh_koracle_compare(&o, stdout, p->name, p->insns, p->cnt, pkts, HAND_PKTS,
+				       p->expect == EXPECT_DIVERGE ? BH_KORACLE_F_KNOWN_DIVERGENCE
+								   : 0,
 				       reason, sizeof(reason));
 		CHECK_MSG(r >= 0, "%s: comparison failed: %s", p->name, strerror(-r));
 		CHECK_MSG(r != BH_KORACLE_MISMATCH, "%s: bpfhost and the kernel disagree", p->name);
 		if (r == BH_KORACLE_REFUSED) {
-			printf("  verdict %-28s kernel refuses (%s): \"%s\"\n", p->name,
-			       p->expect_refuse ? "expected" : "UNEXPECTED", reason);
-			CHECK_MSG(p->expect_refuse, "%s: the kernel refuses it: %s", p->name,
-				  reason);
-			CHECK_MSG(!p->expect_refuse || strstr(reason, p->expect_text),
+			printf("  verdict %-34s kernel refuses (%s): \"%s\"\n", p->name,
+			       p->expect == EXPECT_REFUSE ? "expected" : "UNEXPECTED", reason);
+			CHECK_MSG(p->expect == EXPECT_REFUSE, "%s: the kernel refuses it: %s",
+				  p->name, reason);
+			CHECK_MSG(p->expect != EXPECT_REFUSE || strstr(reason, p->expect_text),
 				  "%s: refusal \"%s\" does not contain \"%s\"", p->name, reason,
 				  p->expect_text);
 		} else if (r >= 0) {
-			printf("  verdict %-28s kernel accepts (%s)%s\n", p->name,
-			       p->expect_refuse ? "UNEXPECTED" : "expected",
-			       r == BH_KORACLE_AGREE ? ", results agree" : "");
-			CHECK_MSG(!p->expect_refuse, "%s: the kernel accepts it, expected \"%s\"",
-				  p->name, p->expect_text);
+			printf("  verdict %-34s kernel accepts (%s), %s\n", p->name,
+			       p->expect == EXPECT_REFUSE ? "UNEXPECTED" : "expected",
+			       r == BH_KORACLE_AGREE ? "results agree"
+			       : r == BH_KORACLE_KNOWN_DIVERGENCE
+				       ? "results differ (known kernel bug)"
+				       : "results differ");
+			CHECK_MSG(p->expect != EXPECT_REFUSE,
+				  "%s: the kernel accepts it, expected \"%s\"", p->name,
+				  p->expect_text);
+			/* not a failure: the kernel may have been fixed */
+			if (p->expect == EXPECT_DIVERGE && r == BH_KORACLE_AGREE)
+				printf("  note: %s no longer diverges: \"%s\" fixed in this "
+				       "kernel?\n",
+				       p->name, p->expect_text);
 		}
 	}
 	bh_koracle_summary(&o, stdout, "hand-written bodies");
@@ -412,7 +435,7 @@ TEST(kernel_oracle_random)
 			 "random %s body #%" PRIu64 " (replay: BH_ORACLE_SEED=0x%" PRIx64
 			 " BH_ORACLE_ONLY=%" PRIu64 ")",
 			 shape == BH_KGEN_BRANCHY ? "branching" : "straight-line", i, seed, i);
-		r = bh_koracle_compare(&o, stdout, name, body, n, pkts, RANDOM_PKTS, NULL, 0);
+		r = bh_koracle_compare(&o, stdout, name, body, n, pkts, RANDOM_PKTS, 0, NULL, 0);
 		CHECK_MSG(r >= 0, "%s: comparison failed: %s", name, strerror(-r));
 		CHECK_MSG(r != BH_KORACLE_MISMATCH, "%s: bpfhost and the kernel disagree", name);
 	}
@@ -479,15 +502,22 @@ TEST(kernel_oracle_self_check)
 		bh_koracle_close(&o);
 		return;
 	}
-	CHECK_EQ(bh_koracle_compare(&o, f, "byte0", byte0, 2, &pkt, 1, NULL, 0), BH_KORACLE_AGREE);
-	CHECK_EQ(bh_koracle_compare(&o, f, "leak", leak, 2, &pkt, 1, NULL, 0), BH_KORACLE_MISMATCH);
-	r = bh_koracle_compare(&o, f, "uninit", uninit, 2, &pkt, 1, reason, sizeof(reason));
+	CHECK_EQ(bh_koracle_compare(&o, f, "byte0", byte0, 2, &pkt, 1, 0, NULL, 0),
+		 BH_KORACLE_AGREE);
+	CHECK_EQ(bh_koracle_compare(&o, f, "leak", leak, 2, &pkt, 1, 0, NULL, 0),
+		 BH_KORACLE_MISMATCH);
+	r = bh_koracle_compare(&o, f, "uninit", uninit, 2, &pkt, 1, 0, reason, sizeof(reason));
 	CHECK_EQ(r, BH_KORACLE_REFUSED);
 	CHECK_CONTAINS(reason, "R6 !read_ok");
-	CHECK_EQ(o.programs, 3);
+	/* the same difference, declared as a known kernel bug */
+	CHECK_EQ(bh_koracle_compare(&o, f, "leak", leak, 2, &pkt, 1, BH_KORACLE_F_KNOWN_DIVERGENCE,
+				    NULL, 0),
+		 BH_KORACLE_KNOWN_DIVERGENCE);
+	CHECK_EQ(o.programs, 4);
 	CHECK_EQ(o.agree, 1);
 	CHECK_EQ(o.mismatch, 1);
 	CHECK_EQ(o.refused, 1);
+	CHECK_EQ(o.known, 1);
 	bh_koracle_summary(&o, f, "self-check");
 	len = ftell(f);
 	text = len > 0 ? calloc(1, (size_t)len + 1) : NULL;
@@ -496,12 +526,12 @@ TEST(kernel_oracle_self_check)
 		rewind(f);
 		CHECK_EQ(fread(text, 1, (size_t)len, f), len);
 		CHECK_CONTAINS(text, "MISMATCH leak, packet 0:");
+		CHECK_CONTAINS(text, "known kernel divergence leak, packet 0:");
 		CHECK_CONTAINS(text, "mov %r0, %r1");
 		CHECK_CONTAINS(text, "packet in (20 bytes):");
-		CHECK_CONTAINS(
-			text,
-			"self-check: kernel oracle: 3 programs compared, 1 agree, "
-			"1 mismatch, 1 refused by kernel (1 x \"R6 !read_ok\"); 2 packet runs");
+		CHECK_CONTAINS(text, "self-check: kernel oracle: 4 programs compared, 1 agree, "
+				     "1 mismatch, 1 refused by kernel (1 x \"R6 !read_ok\"); "
+				     "1 known kernel divergence; 3 packet runs");
 		free(text);
 	}
 	bh_koracle_close(&o);
