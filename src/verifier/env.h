@@ -237,6 +237,8 @@ __attribute__((format(printf, 5, 6))) int bh_verr_at(struct bh_venv *env, long i
 /* "ctx(off=8)", "scalar(smin=..)" etc. */
 char *bh_reg_str(const struct bh_venv *env, const struct bh_reg *r, char *buf, size_t sz);
 const char *bh_rtype_name(enum bh_rtype t);
+/* The whole state (registers, stack: m = data, z = zero, ? = unset), level 2. */
+void bh_vdump_state(struct bh_venv *env, const struct bh_vstate *st);
 /* Trace line for log_level 2 after processing insn idx. */
 void bh_vtrace(struct bh_venv *env, size_t idx, uint32_t regs_written);
 /* Fill res->summary (the stable one-line result). */

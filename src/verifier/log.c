@@ -261,6 +261,43 @@ void bh_vtrace(struct bh_venv *env, size_t idx, uint32_t regs_written)
 	bh_logf(env->log, "\n");
 }
 
+void bh_vdump_state(struct bh_venv *env, const struct bh_vstate *st)
+{
+	char buf[400];
+	uint32_t f, i;
+
+	for (f = 0; f <= st->curframe; f++) {
+		const struct bh_frame *fr = st->frames[f];
+
+		bh_logf(env->log, "  frame %u:", f);
+		for (i = 0; i < BH_NREGS; i++)
+			if (fr->regs[i].type != BH_RT_NOT_INIT)
+				bh_logf(env->log, " r%u=%s", i,
+					bh_reg_str(env, &fr->regs[i], buf, sizeof(buf)));
+		for (i = 0; i < fr->nslots; i++) {
+			const struct bh_slot *sl = &fr->stack[i];
+			char kinds[9];
+			unsigned b;
+
+			if (sl->kind[0] == BH_SB_SPILL) {
+				bh_logf(env->log, " fp-%u=%s", 8 * (i + 1),
+					bh_reg_str(env, &sl->spill, buf, sizeof(buf)));
+				continue;
+			}
+			for (b = 0; b < 8; b++)
+				kinds[b] = "?mzs"[sl->kind[b] & 3];
+			kinds[8] = '\0';
+			if (strcmp(kinds, "????"
+					  "????"))
+				bh_logf(env->log, " fp-%u=%s", 8 * (i + 1), kinds);
+		}
+		bh_logf(env->log, "\n");
+	}
+	if (st->pkt_range || st->meta_range || st->nrefs)
+		bh_logf(env->log, "  packet %u bytes proven, metadata %u, %u references held\n",
+			st->pkt_range, st->meta_range, st->nrefs);
+}
+
 static void range_str(const struct bh_scalar *s, char *buf, size_t sz)
 {
 	if (s->smin >= 0 || s->umax <= INT64_MAX)

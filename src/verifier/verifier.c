@@ -211,8 +211,10 @@ int bh_explore(struct bh_venv *env, struct bh_vstate *st, uint32_t stop_frame)
 		env->pending = env->cur->next;
 		env->cur->next = NULL;
 		env->npending--;
-		if (env->trace)
+		if (env->trace) {
 			bh_logf(env->log, "from insn %u:\n", env->cur->insn_idx);
+			bh_vdump_state(env, env->cur);
+		}
 	}
 	if (err) {
 		/* keep env->cur for messages until the caller is done with it */
@@ -385,6 +387,10 @@ int bh_verify(const struct bh_verifier_input *in, struct bh_verifier_result *res
 		goto out;
 	}
 	bh_reg_ptr(&st->frames[0]->regs[10], BH_RT_STACK);
+	if (env.trace) {
+		bh_logf(log, "entry:\n");
+		bh_vdump_state(&env, st);
+	}
 	err = bh_explore(&env, st, 0);
 	if (!err && !env.r0_seen)
 		err = bh_verr_at(&env, -1, -EINVAL, BH_VR_INFINITE_LOOP,

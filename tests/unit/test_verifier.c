@@ -667,7 +667,33 @@ TEST(verifier_log_levels)
 	CHECK_CONTAINS(r.log, "0: r0 = 5\t; r0=5");
 	CHECK_CONTAINS(r.log, "1: r0 += 1\t; r0=6");
 	CHECK_CONTAINS(r.log, "2: exit");
+	CHECK_CONTAINS(r.log, "entry:\n  frame 0: r1=ctx(off=0) r10=fp0(off=0)");
 	vt_run_free(&r);
+	/* the whole state at the start of each path */
+	vt_verify_asm("stdw [%r10-8], 0\n"
+		      "ldxw %r2, [%r1+0]\n"
+		      "mov %r0, 0\n"
+		      "jeq %r2, 0, +1\n"
+		      "mov %r0, 1\n"
+		      "exit\n",
+		      "ctx", &r);
+	vt_run_free(&r);
+	{
+		struct bpfhost_insn *insns = NULL;
+		size_t cnt = 0;
+
+		CHECK_EQ(bpfhost_asm("stdw [%r10-8], 0\nldxw %r2, [%r1+0]\nmov %r0, 0\n"
+				     "jeq %r2, 0, +1\nmov %r0, 1\nexit\n",
+				     strlen("stdw [%r10-8], 0\nldxw %r2, [%r1+0]\nmov %r0, 0\n"
+					    "jeq %r2, 0, +1\nmov %r0, 1\nexit\n"),
+				     &insns, &cnt, NULL),
+			 0);
+		vt_verify_insns(insns, cnt, "ctx", 2, &r);
+		CHECK_CONTAINS(r.log, "from insn ");
+		CHECK_CONTAINS(r.log, "fp-8=0");
+		vt_run_free(&r);
+		bpfhost_insns_free(insns);
+	}
 }
 
 TEST(verifier_bad_input)
