@@ -17,8 +17,13 @@
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
 #ifdef __NR_bpf
-	long r = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+	long r;
+	int tries = 0;
 
+	/* a load interrupted by a signal may ask to be retried: a few times */
+	do
+		r = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+	while (r < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 5);
 	return r < 0 ? -errno : (int)r;
 #else
 	return -ENOSYS;

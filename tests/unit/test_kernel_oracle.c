@@ -31,7 +31,7 @@
 #define PROGS_DIR "tests/kernel/progs"
 #define MAX_PROGS 128
 #define DEFAULT_SEED 0x6f7261636c65ull /* "oracle" */
-#define DEFAULT_COUNT 600
+#define DEFAULT_COUNT 2000
 #define RANDOM_PKTS 3
 
 static bool oracle_required(void)
