@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The net extension's descriptor (program type "xdp", hook "xdp"), the
- * lookup of a registered instance's type and hook, and the per-thread
+ * lookup of a registered instance's type and hook (or of the type behind
+ * any hook that runs this extension's xdp programs), and the per-thread
  * message behind bpfhost_net_last_error().
  *
  * The hook runs programs in attach order while they return XDP_PASS, the
@@ -10,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "net_internal.h"
@@ -82,5 +84,19 @@ int bh_net_resolve(struct bpfhost_extension *net, struct bpfhost_prog_type **typ
 				  "net: the extension has no program type '%s' and hook '%s' "
 				  "(not the net extension, or unregistered)",
 				  BPFHOST_NET_PROG_TYPE_XDP, BPFHOST_NET_HOOK_XDP);
+	return 0;
+}
+
+int bh_net_resolve_hook(struct bpfhost_hook *hook, struct bpfhost_prog_type **type)
+{
+	if (!hook)
+		return bh_net_err(-EINVAL, "net: no hook given");
+	*type = bpfhost_hook__prog_type(hook);
+	if (!*type)
+		return bh_net_err(-ENODEV, "net: the hook was unregistered (%s)", strerror(errno));
+	if (bpfhost_prog_type__priv(*type) != &bh_net_xdp_marker)
+		return bh_net_err(-EINVAL,
+				  "net: the hook does not run the net extension's '%s' programs",
+				  BPFHOST_NET_PROG_TYPE_XDP);
 	return 0;
 }

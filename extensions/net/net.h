@@ -149,15 +149,32 @@ BPFHOST_API int bpfhost_net_xdp_run(struct bpfhost_extension *net, struct bpfhos
 				    uint32_t *verdict);
 
 /*
- * The same for n packets, through bpfhost_hook_invoke_batch (in chunks of
+ * The same for n packets, through bpfhost_hook_invoke_batch2 (in chunks of
  * BPFHOST_NET_XDP_BATCH). Every description is checked before anything
- * runs (-EINVAL names the index). On an error from the hook the chunk
- * stops at the failing packet: verdicts of that chunk are undefined.
+ * runs (-EINVAL names the index). On an error from the hook the run stops
+ * at the failing packet, whose index the message names: the packets before
+ * it have their verdicts, the failing one and those after it have none
+ * (verdicts[] untouched there).
  */
 #define BPFHOST_NET_XDP_BATCH 32
 BPFHOST_API int bpfhost_net_xdp_run_batch(struct bpfhost_extension *net,
 					  struct bpfhost_net_xdp_buff *xbs, uint32_t *verdicts,
 					  size_t n);
+
+/*
+ * bpfhost_net_xdp_run / _batch through a given hook: any hook whose program
+ * type is this extension's "xdp" (bpfhost_hook__prog_type), e.g. one found
+ * with bpfhost_hook__find. -EINVAL when the hook runs another provider's
+ * type (including the "xdp" type registered by another copy of this
+ * extension, e.g. the shared object when called through the static
+ * archive: use bpfhost_net_xdp_run with that extension then), -ENODEV when
+ * it was unregistered; otherwise the same results.
+ */
+BPFHOST_API int bpfhost_net_xdp_hook_run(struct bpfhost_hook *hook, struct bpfhost_net_xdp_buff *xb,
+					 uint32_t *verdict);
+BPFHOST_API int bpfhost_net_xdp_hook_run_batch(struct bpfhost_hook *hook,
+					       struct bpfhost_net_xdp_buff *xbs, uint32_t *verdicts,
+					       size_t n);
 
 /* ---- pcap replay driver ---- */
 

@@ -82,6 +82,13 @@ void bh_net_xdp_ctx_destroy(struct bpfhost_prog_type *type, void *ctx,
 /* Type and hook of a registered net extension, or -ENODEV (with a message). */
 int bh_net_resolve(struct bpfhost_extension *net, struct bpfhost_prog_type **type,
 		   struct bpfhost_hook **hook);
+/*
+ * The program type of a hook that runs this extension's xdp programs, or
+ * -EINVAL (no hook, another provider's type) / -ENODEV (unregistered).
+ */
+int bh_net_resolve_hook(struct bpfhost_hook *hook, struct bpfhost_prog_type **type);
+/* priv of the xdp program type (xdp_type.c): identifies it. */
+extern char bh_net_xdp_marker;
 
 /* Record the message bpfhost_net_last_error returns; returns err. */
 __attribute__((format(printf, 2, 3))) int bh_net_err(int err, const char *fmt, ...);

@@ -5,9 +5,15 @@
  * BPFHOST_CTX_HEADER_MEMBER, initialised by bpfhost_ctx_init), bounded by
  * the application's buffer: the metadata may start at the buffer's first
  * byte, the packet may grow to its last. One packet goes through
- * bpfhost_hook_invoke, several through bpfhost_hook_invoke_batch in chunks
- * of BPFHOST_NET_XDP_BATCH. After the run, the packet's new position and
- * lengths are written back into the application's descriptors.
+ * bpfhost_hook_invoke, several through bpfhost_hook_invoke_batch2 in chunks
+ * of BPFHOST_NET_XDP_BATCH (its count of completed contexts tells which
+ * packet failed). After the run, the packet's new position and lengths are
+ * written back into the application's descriptors. The *_hook_run calls
+ * take any hook whose program type is this extension's xdp type (found
+ * with bpfhost_hook__prog_type, recognised by its priv); the
+ * extension-based calls take the type and hook of the extension given, as
+ * they always did (so one copy of the extension can drive another copy's
+ * registration, e.g. the static archive a shared object's).
  */
 #include <errno.h>
 #include <string.h>
@@ -54,21 +60,15 @@ static void unwrap_buff(const struct bh_net_xdp_wrap *w, struct bpfhost_net_xdp_
 	xb->meta_len = (uint32_t)(w->ctx.data - w->ctx.data_meta);
 }
 
-int bpfhost_net_xdp_run(struct bpfhost_extension *net, struct bpfhost_net_xdp_buff *xb,
-			uint32_t *verdict)
+/* One packet through hook, whose contexts are of type. */
+static int run_one(struct bpfhost_hook *hook, struct bpfhost_prog_type *type,
+		   struct bpfhost_net_xdp_buff *xb, uint32_t *verdict)
 {
-	struct bpfhost_prog_type *type;
-	struct bpfhost_hook *hook;
 	struct bh_net_xdp_wrap w;
 	uint64_t v = 0;
 	int err;
 
-	bh_net_err_clear();
-	if (!verdict)
-		return bh_net_err(-EINVAL, "xdp run: no verdict pointer");
-	err = bh_net_resolve(net, &type, &hook);
-	if (!err)
-		err = check_buff(xb, 0);
+	err = check_buff(xb, 0);
 	if (!err)
 		err = wrap_buff(&w, type, xb);
 	if (err)
@@ -81,21 +81,49 @@ int bpfhost_net_xdp_run(struct bpfhost_extension *net, struct bpfhost_net_xdp_bu
 	return 0;
 }
 
-int bpfhost_net_xdp_run_batch(struct bpfhost_extension *net, struct bpfhost_net_xdp_buff *xbs,
-			      uint32_t *verdicts, size_t n)
+int bpfhost_net_xdp_hook_run(struct bpfhost_hook *hook, struct bpfhost_net_xdp_buff *xb,
+			     uint32_t *verdict)
+{
+	struct bpfhost_prog_type *type;
+	int err;
+
+	bh_net_err_clear();
+	if (!verdict)
+		return bh_net_err(-EINVAL, "xdp run: no verdict pointer");
+	err = bh_net_resolve_hook(hook, &type);
+	if (err)
+		return err;
+	return run_one(hook, type, xb, verdict);
+}
+
+int bpfhost_net_xdp_run(struct bpfhost_extension *net, struct bpfhost_net_xdp_buff *xb,
+			uint32_t *verdict)
+{
+	struct bpfhost_prog_type *type;
+	struct bpfhost_hook *hook;
+	int err;
+
+	bh_net_err_clear();
+	if (!verdict)
+		return bh_net_err(-EINVAL, "xdp run: no verdict pointer");
+	err = bh_net_resolve(net, &type, &hook);
+	if (err)
+		return err;
+	return run_one(hook, type, xb, verdict);
+}
+
+/* n packets through hook, whose contexts are of type. */
+static int run_batch(struct bpfhost_hook *hook, struct bpfhost_prog_type *type,
+		     struct bpfhost_net_xdp_buff *xbs, uint32_t *verdicts, size_t n)
 {
 	struct bh_net_xdp_wrap w[BPFHOST_NET_XDP_BATCH];
 	void *ctxs[BPFHOST_NET_XDP_BATCH];
 	uint64_t v[BPFHOST_NET_XDP_BATCH];
-	struct bpfhost_prog_type *type;
-	struct bpfhost_hook *hook;
-	size_t i, j, k;
-	int err;
+	size_t i, j, k, done;
+	int err = 0;
 
-	bh_net_err_clear();
 	if (n && (!xbs || !verdicts))
 		return bh_net_err(-EINVAL, "xdp batch: no packets or no verdict array");
-	err = bh_net_resolve(net, &type, &hook);
 	for (i = 0; i < n && !err; i++)
 		err = check_buff(&xbs[i], i);
 	for (i = 0; i < n && !err; i += k) {
@@ -107,16 +135,45 @@ int bpfhost_net_xdp_run_batch(struct bpfhost_extension *net, struct bpfhost_net_
 		if (err)
 			return bh_net_err(err, "xdp batch: bpfhost_ctx_init failed (%d)", err);
 		memset(v, 0, sizeof(v));
-		err = bpfhost_hook_invoke_batch(hook, ctxs, v, k);
-		for (j = 0; j < k; j++) {
+		err = bpfhost_hook_invoke_batch2(hook, ctxs, v, k, &done);
+		/* the failing packet ran part of the chain: its position too */
+		for (j = 0; j < k && j <= done; j++)
 			unwrap_buff(&w[j], &xbs[i + j]);
+		for (j = 0; j < done; j++)
 			verdicts[i + j] = (uint32_t)v[j];
-		}
 		if (err)
-			return bh_net_err(err,
-					  "xdp batch: the hook invocation failed (%d) in packets "
-					  "%zu..%zu",
-					  err, i, i + k - 1);
+			return bh_net_err(
+				err,
+				"xdp batch: the hook invocation failed (%d) at packet %zu "
+				"(packets before it have their verdicts)",
+				err, i + done);
 	}
 	return err;
+}
+
+int bpfhost_net_xdp_hook_run_batch(struct bpfhost_hook *hook, struct bpfhost_net_xdp_buff *xbs,
+				   uint32_t *verdicts, size_t n)
+{
+	struct bpfhost_prog_type *type;
+	int err;
+
+	bh_net_err_clear();
+	err = bh_net_resolve_hook(hook, &type);
+	if (err)
+		return err;
+	return run_batch(hook, type, xbs, verdicts, n);
+}
+
+int bpfhost_net_xdp_run_batch(struct bpfhost_extension *net, struct bpfhost_net_xdp_buff *xbs,
+			      uint32_t *verdicts, size_t n)
+{
+	struct bpfhost_prog_type *type;
+	struct bpfhost_hook *hook;
+	int err;
+
+	bh_net_err_clear();
+	err = bh_net_resolve(net, &type, &hook);
+	if (err)
+		return err;
+	return run_batch(hook, type, xbs, verdicts, n);
 }

@@ -58,6 +58,12 @@ static const struct bpfhost_ctx_desc xdp_ctx_desc = {
 
 static const char *const xdp_prefixes[] = { "xdp", NULL };
 
+/*
+ * The type's priv: tells this extension's xdp type (whose contexts are
+ * struct bh_net_xdp_wrap) from a same-named type of another provider.
+ */
+char bh_net_xdp_marker;
+
 const struct bpfhost_prog_type_desc bh_net_xdp_type = {
 	.version = BPFHOST_PROG_TYPE_DESC_VERSION,
 	.size = sizeof(struct bpfhost_prog_type_desc),
@@ -72,6 +78,7 @@ const struct bpfhost_prog_type_desc bh_net_xdp_type = {
 	.ret_max = BPFHOST_NET_XDP_REDIRECT,
 	.ctx_create = bh_net_xdp_ctx_create,
 	.ctx_destroy = bh_net_xdp_ctx_destroy,
+	.priv = &bh_net_xdp_marker,
 };
 
 int bh_net_wrap_init(struct bh_net_xdp_wrap *w, const struct bpfhost_prog_type *type,

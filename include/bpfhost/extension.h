@@ -355,6 +355,23 @@ BPFHOST_API int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64
 /* Same for n contexts; stops at the first error, returning it. */
 BPFHOST_API int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs,
 					  uint64_t *verdicts, size_t n);
+/*
+ * bpfhost_hook_invoke_batch that also tells how far it got: *done (if not
+ * NULL) receives the number of contexts that completed, n on success. On
+ * an error, ctxs[0..*done) ran and their verdicts are valid, ctxs[*done]
+ * is the one that failed (bad header, NULL, engine error) and nothing
+ * after it ran; an error before the first context (-EINVAL arguments,
+ * -ENODEV, -ENOMEM) leaves *done at 0.
+ */
+BPFHOST_API int bpfhost_hook_invoke_batch2(struct bpfhost_hook *hook, void *const *ctxs,
+					   uint64_t *verdicts, size_t n, size_t *done);
+
+/*
+ * The program type a hook runs (the registered one its contexts must be
+ * built for, e.g. with bpfhost_ctx_alloc). NULL + errno: EINVAL (no
+ * hook), ENODEV (the hook's extension was unregistered).
+ */
+BPFHOST_API struct bpfhost_prog_type *bpfhost_hook__prog_type(const struct bpfhost_hook *hook);
 
 struct bpfhost_hook_stats {
 	size_t sz;

@@ -21,6 +21,10 @@
  * for in-flight invocations, the links become orphans (re-attached if a
  * compatible hook of the same name registers later). The hook object stays
  * allocated until the instance is freed, answering -ENODEV.
+ *
+ * bpfhost_hook_invoke_batch2 reports how many contexts completed before an
+ * error (the plain batch call is it without that count); a caller can then
+ * tell which verdicts are valid and which context failed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -227,14 +231,16 @@ int bpfhost_hook_invoke(struct bpfhost_hook *hook, void *ctx, uint64_t *verdict)
 	return err;
 }
 
-int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint64_t *verdicts,
-			      size_t n)
+int bpfhost_hook_invoke_batch2(struct bpfhost_hook *hook, void *const *ctxs, uint64_t *verdicts,
+			       size_t n, size_t *done)
 {
 	const struct bh_link_array *arr;
 	struct bh_rcu_reader *r;
 	size_t i;
 	int err = 0;
 
+	if (done)
+		*done = 0;
 	if (!hook || (n && (!ctxs || !verdicts)))
 		return -EINVAL;
 	r = bh_rcu_read_lock();
@@ -264,7 +270,32 @@ int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint
 	}
 	count(hook, r, i);
 	bh_rcu_read_unlock(r);
+	if (done)
+		*done = i;
 	return err;
+}
+
+int bpfhost_hook_invoke_batch(struct bpfhost_hook *hook, void *const *ctxs, uint64_t *verdicts,
+			      size_t n)
+{
+	return bpfhost_hook_invoke_batch2(hook, ctxs, verdicts, n, NULL);
+}
+
+struct bpfhost_prog_type *bpfhost_hook__prog_type(const struct bpfhost_hook *hook)
+{
+	struct bpfhost_prog_type *type = NULL;
+
+	if (!hook) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pthread_mutex_lock(&hook->rt->lock);
+	if (!__atomic_load_n(&hook->dead, __ATOMIC_ACQUIRE))
+		type = hook->type;
+	pthread_mutex_unlock(&hook->rt->lock);
+	if (!type)
+		errno = ENODEV;
+	return type;
 }
 
 int bpfhost_hook__stats(const struct bpfhost_hook *hook, struct bpfhost_hook_stats *stats)
