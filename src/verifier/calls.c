@@ -448,6 +448,8 @@ static int verify_callback(struct bh_venv *env, const struct call_meta *m, size_
 		st->nhist = 0;
 		st->seg_start = st->insn_idx;
 		bh_prop_reset(st);
+		memset(st->written, 0, sizeof(st->written));
+		st->written[cbframe] = ~0ull;
 		env->cb_outer[env->cb_depth] = cur;
 		w->grew = false;
 		env->cbw[env->cb_depth] = w;
@@ -559,6 +561,8 @@ static int local_call(struct bh_venv *env, const struct bpfhost_insn *insn, size
 	bh_reg_ptr(&f->regs[10], BH_RT_STACK);
 	f->regs[10].frameno = (uint8_t)(st->curframe + 1);
 	st->frames[++st->curframe] = f;
+	/* the new frame's stack did not exist above: no read goes further up */
+	st->written[st->curframe] = ~0ull;
 	*next = target;
 	return 0;
 }

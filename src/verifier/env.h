@@ -147,6 +147,10 @@ struct bh_vstate {
 	uint32_t seg_start;
 	bool hist_dropped;     /* too long: everything above was marked precise */
 	uint64_t cp_processed; /* env->processed when this path last stored a checkpoint */
+	/* stack liveness (state.c): slots fully written in this segment, and
+	 * for checkpoints the slots some descendant read before writing */
+	uint64_t written[BH_MAX_FRAMES];
+	uint64_t read[BH_MAX_FRAMES];
 	uint32_t nhist, hist_cap;
 	struct bh_hist *hist;
 };
@@ -263,6 +267,9 @@ int bh_state_visit(struct bh_venv *env);
 /* A path ended: update the branch counts of its checkpoints. */
 void bh_state_path_done(struct bh_venv *env, struct bh_vstate *st);
 void bh_state_free_all(struct bh_venv *env);
+/* Stack liveness: slots [lo, hi) of frame f are read / fully written by cur. */
+void bh_stack_read_mark(struct bh_venv *env, uint32_t f, int64_t lo, int64_t hi);
+void bh_stack_write_mark(struct bh_venv *env, uint32_t f, int64_t lo, int64_t hi);
 int bh_ref_acquire(struct bh_venv *env, struct bh_vstate *st, uint32_t insn);
 bool bh_ref_release(struct bh_vstate *st, uint32_t id);
 

@@ -318,6 +318,7 @@ static int stack_write(struct bh_venv *env, uint32_t regno, const struct bh_reg 
 		memset(s->kind, BH_SB_SPILL, 8);
 		s->spill_size = 8;
 		s->spill = *val;
+		bh_stack_write_mark(env, p->frameno, lo, hi);
 		return 0;
 	}
 	{
@@ -327,6 +328,7 @@ static int stack_write(struct bh_venv *env, uint32_t regno, const struct bh_reg 
 		struct bh_slot *s;
 
 		stack_mark(f, lo, hi, zero, true);
+		bh_stack_write_mark(env, p->frameno, lo, hi);
 		s = slot_at(f, lo, &b);
 		if (b == 0) { /* precise scalar spill at the slot start */
 			memset(s->kind, BH_SB_SPILL, size);
@@ -349,6 +351,7 @@ static int stack_read(struct bh_venv *env, uint32_t regno, const struct bh_reg *
 
 	if (err)
 		return err;
+	bh_stack_read_mark(env, p->frameno, lo, hi);
 	f = env->cur->frames[p->frameno];
 	s = slot_at(f, lo, &b);
 	if (!var && b == 0) {
@@ -397,10 +400,15 @@ static int stack_helper(struct bh_venv *env, uint32_t regno, const struct bh_reg
 	if (err)
 		return err;
 	f = env->cur->frames[p->frameno];
-	if (acc == BH_ACC_HELPER_READ)
+	if (acc == BH_ACC_HELPER_READ) {
+		bh_stack_read_mark(env, p->frameno, lo, hi);
 		return stack_check_read(env, regno, f, lo, hi, false);
+	}
 	bh_cb_note_write(env, p->frameno, lo, (uint64_t)(hi - lo));
-	stack_mark(f, lo, hi, false, certain && bh_scalar_is_const(&p->s));
+	certain = certain && bh_scalar_is_const(&p->s);
+	stack_mark(f, lo, hi, false, certain);
+	if (certain)
+		bh_stack_write_mark(env, p->frameno, lo, hi);
 	return 0;
 }
 
@@ -602,6 +610,7 @@ static int atomic(struct bh_venv *env, const struct bpfhost_insn *insn, enum bh_
 		if (err)
 			return err;
 		f = env->cur->frames[p->frameno];
+		bh_stack_read_mark(env, p->frameno, lo, hi);
 		err = stack_check_read(env, regno, f, lo, hi, false);
 		if (err)
 			return err;

@@ -206,6 +206,7 @@ struct bh_vstate *bh_state_copy(struct bh_venv *env, const struct bh_vstate *src
 	st->branches = 0;
 	st->hit = st->miss = 0;
 	st->all_precise = false;
+	memset(st->read, 0, sizeof(st->read));
 	for (i = 0; i <= src->curframe; i++) {
 		st->frames[i] = frame_copy(src->frames[i]);
 		if (!st->frames[i])
@@ -406,8 +407,8 @@ static bool slot_byte_safe(const struct bh_slot *old, const struct bh_slot *cur,
 	}
 }
 
-static bool stack_safe(const struct bh_frame *old, const struct bh_frame *cur, struct idmap *m,
-		       bool exact)
+static bool stack_safe(const struct bh_frame *old, const struct bh_frame *cur, uint64_t live,
+		       struct idmap *m, bool exact)
 {
 	uint32_t i, n = old->nslots > cur->nslots ? old->nslots : cur->nslots;
 	unsigned b;
@@ -416,6 +417,10 @@ static bool stack_safe(const struct bh_frame *old, const struct bh_frame *cur, s
 		const struct bh_slot *os = i < old->nslots ? &old->stack[i] : NULL;
 		const struct bh_slot *cs = i < cur->nslots ? &cur->stack[i] : NULL;
 		static const struct bh_slot empty;
+
+		/* no path from the checkpoint reads the slot before writing it */
+		if (!exact && !(live & (1ull << i)))
+			continue;
 
 		if (!os) {
 			if (exact && cs && memcmp(cs->kind, empty.kind, 8))
@@ -467,13 +472,82 @@ static bool states_equal(const struct bh_venv *env, const struct bh_vstate *old,
 		for (i = 0; i < BH_NREGS - 1; i++)
 			if ((live & (1u << i)) && !regsafe(&of->regs[i], &cf->regs[i], &m, exact))
 				return false;
-		if (!stack_safe(of, cf, &m, exact))
+		if (!stack_safe(of, cf, old->read[f], &m, exact))
 			return false;
 	}
 	for (i = 0; i < old->nrefs; i++)
 		if (!ids_match(&m, old->refs[i].id, cur->refs[i].id))
 			return false;
 	return true;
+}
+
+/* ---- stack liveness ---- */
+
+static uint64_t slot_mask(int64_t lo, int64_t hi, bool whole)
+{
+	uint64_t m = 0;
+	int64_t s;
+
+	/* slot i covers [-8(i+1), -8i) */
+	for (s = 0; s < BH_SLOTS; s++) {
+		int64_t a = -8 * (s + 1), b = -8 * s;
+		bool hit = whole ? (lo <= a && b <= hi) : (lo < b && a < hi);
+
+		if (hit)
+			m |= 1ull << s;
+	}
+	return m;
+}
+
+/*
+ * A read of slots that this segment did not write is a read by every
+ * checkpoint above, up to the one whose segment wrote them: mark them. A
+ * mark already present means the walk was done before.
+ */
+void bh_stack_read_mark(struct bh_venv *env, uint32_t f, int64_t lo, int64_t hi)
+{
+	uint64_t want = slot_mask(lo, hi, false);
+	const struct bh_vstate *st = env->cur;
+	uint32_t depth = env->cb_depth;
+
+	while (want) {
+		struct bh_vstate *p;
+
+		want &= ~st->written[f];
+		if (!want)
+			return;
+		p = st->parent;
+		if (!p) {
+			if (!depth)
+				return;
+			st = env->cb_outer[--depth];
+			if (!st || f > st->curframe)
+				return;
+			continue;
+		}
+		if (f > p->curframe)
+			return;
+		want &= ~p->read[f];
+		p->read[f] |= want;
+		st = p;
+	}
+}
+
+void bh_stack_write_mark(struct bh_venv *env, uint32_t f, int64_t lo, int64_t hi)
+{
+	env->cur->written[f] |= slot_mask(lo, hi, true);
+}
+
+/* cur was cut by old: what old's paths read, cur's ancestors must keep. */
+static void propagate_liveness(struct bh_venv *env, const struct bh_vstate *old)
+{
+	uint32_t f;
+	int64_t s;
+
+	for (f = 0; f <= old->curframe; f++)
+		for (s = 0; s < BH_SLOTS; s++)
+			if (old->read[f] & (1ull << s))
+				bh_stack_read_mark(env, f, -8 * (s + 1), -8 * s);
 }
 
 /* ---- checkpoints ---- */
@@ -515,6 +589,7 @@ int bh_state_visit(struct bh_venv *env)
 
 			if (err)
 				return err;
+			propagate_liveness(env, sl);
 			sl->hit++;
 			env->pruned++;
 			return 1;
@@ -544,6 +619,7 @@ int bh_state_visit(struct bh_venv *env)
 	cur->nhist = 0;
 	cur->hist_dropped = false;
 	cur->seg_start = idx;
+	memset(cur->written, 0, sizeof(cur->written));
 	bh_prop_reset(cur);
 	cp->next = env->explored[idx];
 	env->explored[idx] = cp;

@@ -768,3 +768,88 @@ TEST(verifier_pointer_distance_32)
 		"mov %r0, 0\n"
 		"exit\n");
 }
+
+TEST(verifier_stack_liveness)
+{
+	struct vt_run r;
+	char text[16384];
+	size_t n = 0;
+	int i;
+
+	/* 30 diamonds where one side uses a stack temporary that dies at the join */
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "mov %%r6, 0\n");
+	for (i = 0; i < 30; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "ldxw %%r2, [%%r1+%d]\n"
+				      "jgt %%r2, 7, l%d\n"
+				      "stxdw [%%r10-%d], %%r2\n"
+				      "ldxdw %%r3, [%%r10-%d]\n"
+				      "add %%r6, %%r3\n"
+				      "l%d:\n",
+				      (i % 8) * 4, i, 8 * (1 + i % 4), 8 * (1 + i % 4), i);
+	snprintf(text + n, sizeof(text) - n, "stxdw [%%r1+16], %%r6\nmov %%r0, 0\nexit\n");
+	accept_(__FILE__, __LINE__, "ctx", text, &r);
+	CHECK(r.res.insns_processed < 600);
+	vt_run_free(&r);
+	/* a slot read after the join is compared (either order of the sides) */
+	diamond(__FILE__, __LINE__,
+		"stdw [%%r10-8], 0\n"
+		"ldxw %%r2, [%%r1+0]\n"
+		"stdw [%%r10-16], %s\n"
+		"jeq %%r2, 0, join\n"
+		"stdw [%%r10-16], %s\n"
+		"join:\n"
+		"ldxdw %%r5, [%%r10-16]\n"
+		"mov %%r4, %%r10\n"
+		"sub %%r4, %%r5\n"
+		"ldxb %%r0, [%%r4+0]\n"
+		"exit\n",
+		"8", "600", BH_VR_STACK_BOUNDS);
+	/* ... also when a called function reads it through a pointer */
+	diamond(__FILE__, __LINE__,
+		"stdw [%%r10-8], 0\n"
+		"ldxw %%r2, [%%r1+0]\n"
+		"stdw [%%r10-16], %s\n"
+		"jeq %%r2, 0, join\n"
+		"stdw [%%r10-16], %s\n"
+		"join:\n"
+		"mov %%r1, %%r10\n"
+		"add %%r1, -16\n"
+		"call local f\n"
+		"exit\n"
+		"f:\n"
+		"ldxdw %%r5, [%%r1+0]\n"
+		"mov %%r4, %%r10\n"
+		"sub %%r4, %%r5\n"
+		"stdw [%%r10-8], 0\n"
+		"ldxb %%r0, [%%r4+0]\n"
+		"exit\n",
+		"8", "600", BH_VR_STACK_BOUNDS);
+	/* ... or a helper reads it (written on the fall-through or the jump side) */
+	refuse_(__FILE__, __LINE__, "ctx", BH_VR_STACK_UNINIT, "uninitialised stack",
+		"ldxw %r2, [%r1+0]\n"
+		"stw [%r10-4], 1\n"
+		"jeq %r2, 0, join\n"
+		"stw [%r10-8], 1\n"
+		"join:\n"
+		"lddw %r1, map_fd 1\n"
+		"mov %r2, %r10\n"
+		"add %r2, -8\n"
+		"call 1\n"
+		"mov %r0, 0\n"
+		"exit\n");
+	refuse_(__FILE__, __LINE__, "ctx", BH_VR_STACK_UNINIT, "uninitialised stack",
+		"ldxw %r2, [%r1+0]\n"
+		"stw [%r10-4], 1\n"
+		"jeq %r2, 0, w\n"
+		"ja join\n"
+		"w:\n"
+		"stw [%r10-8], 1\n"
+		"join:\n"
+		"lddw %r1, map_fd 1\n"
+		"mov %r2, %r10\n"
+		"add %r2, -8\n"
+		"call 1\n"
+		"mov %r0, 0\n"
+		"exit\n");
+}
