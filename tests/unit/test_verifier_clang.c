@@ -94,6 +94,13 @@ static int sh(const char *fmt, ...)
 	return system(cmd);
 }
 
+static long long mtime_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : (long long)st.st_mtime;
+}
+
 static void header_val(const char *text, const char *key, char *out, size_t sz)
 {
 	char pat[32];
@@ -135,10 +142,13 @@ static void check_file(const char *name, const char *objdir)
 	header_val(text, "rule", rule, sizeof(rule));
 	header_val(text, "error", error, sizeof(error));
 	free(text);
-	if (sh("MA=$(gcc -print-multiarch 2>/dev/null || cc -print-multiarch 2>/dev/null); "
-	       "clang -O2 -g -target bpf ${MA:+-I/usr/include/$MA} %s -c '%s' -o '%s' 2>'%s.log'",
+	/* compiled objects are reused while newer than their source (and no flags are set) */
+	if ((getenv("BH_VERIFIER_CLANG_FLAGS") || mtime_of(obj) < mtime_of(src)) &&
+	    sh("MA=$(gcc -print-multiarch 2>/dev/null || cc -print-multiarch 2>/dev/null); "
+	       "clang -O2 -g -target bpf ${MA:+-I/usr/include/$MA} %s -c '%s' -o '%s.tmp' "
+	       "2>'%s.log' && mv '%s.tmp' '%s'",
 	       getenv("BH_VERIFIER_CLANG_FLAGS") ? getenv("BH_VERIFIER_CLANG_FLAGS") : "", src, obj,
-	       obj)) {
+	       obj, obj, obj)) {
 		bh_test_fail(__FILE__, __LINE__, "%s: clang failed (see %s.log)", src, obj);
 		return;
 	}
