@@ -23,9 +23,12 @@
  *  - priv_in is not used (-EINVAL when given); flags must be 0
  *    (BPF_F_TEST_XDP_LIVE_FRAMES: -EOPNOTSUPP).
  *
- * The reason of a refusal is in bpfhost_net_last_error().
+ * The reason of a refusal is in bpfhost_net_last_error() and, when the
+ * runtime passes a log buffer (struct bpfhost_test_ctx log_buf), written
+ * there too: the runtime's test-run message ends with it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,8 +84,7 @@ static int read_md(const struct bpfhost_test_ctx *in, struct bpfhost_net_xdp_md 
 	return 0;
 }
 
-int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_test_ctx *in,
-			  void **ctx)
+static int create(struct bpfhost_prog_type *type, const struct bpfhost_test_ctx *in, void **ctx)
 {
 	struct bpfhost_net_xdp_md md;
 	struct test_frame *tf;
@@ -90,9 +92,6 @@ int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_t
 	uint8_t *frame;
 	int err;
 
-	bh_net_err_clear();
-	if (!in || in->version != BPFHOST_TEST_CTX_VERSION || in->size < sizeof(*in))
-		return bh_net_err(-EPROTO, "xdp test run: unknown struct bpfhost_test_ctx version");
 	if (in->flags)
 		return in->flags == F_TEST_XDP_LIVE_FRAMES
 			       ? bh_net_err(
@@ -140,6 +139,21 @@ int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_t
 	tf->md_in = md;
 	*ctx = &tf->w.ctx;
 	return 0;
+}
+
+int bh_net_xdp_ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_test_ctx *in,
+			  void **ctx)
+{
+	int err;
+
+	bh_net_err_clear();
+	/* a runtime built before log_buf was appended passes the v1 size */
+	if (!in || in->version != BPFHOST_TEST_CTX_VERSION || in->size < BPFHOST_TEST_CTX_V1_SIZE)
+		return bh_net_err(-EPROTO, "xdp test run: unknown struct bpfhost_test_ctx version");
+	err = create(type, in, ctx);
+	if (err && BPFHOST_TEST_CTX_HAS_LOG(in) && in->log_buf && in->log_size)
+		snprintf(in->log_buf, in->log_size, "%s", bpfhost_net_last_error());
+	return err;
 }
 
 void bh_net_xdp_ctx_destroy(struct bpfhost_prog_type *type, void *ctx, struct bpfhost_test_ctx *out)

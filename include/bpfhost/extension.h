@@ -199,7 +199,15 @@ struct bpfhost_helper_proto {
  * What a test run hands a program type's ctx_create, and what ctx_destroy
  * fills back. priv_in lets a test supply the private state helpers read
  * (its layout is the program type's own, documented by the extension).
+ *
+ * log_buf/log_size (appended: present when size covers them, i.e. size >
+ * BPFHOST_TEST_CTX_V1_SIZE; check with BPFHOST_TEST_CTX_HAS_LOG) is a
+ * caller-provided buffer where ctx_create or ctx_destroy may write one
+ * NUL-terminated line (no newline needed) saying why it failed or what
+ * went wrong; the runtime's test run appends it to its own message. NULL
+ * or 0 bytes: no room, write nothing.
  */
+#define BPFHOST_TEST_CTX_V1_SIZE 72
 struct bpfhost_test_ctx {
 	uint32_t version; /* BPFHOST_TEST_CTX_VERSION */
 	uint32_t size;
@@ -214,7 +222,14 @@ struct bpfhost_test_ctx {
 	const void *priv_in;
 	uint32_t priv_size_in;
 	uint32_t flags;
+	/* ---- appended after BPFHOST_TEST_CTX_V1_SIZE ---- */
+	char *log_buf;	   /* one-line reason from ctx_create/ctx_destroy, or NULL */
+	uint32_t log_size; /* bytes at log_buf, including the NUL */
+	uint32_t pad;
 };
+/* Does tc (whose size the caller set) carry log_buf and log_size? */
+#define BPFHOST_TEST_CTX_HAS_LOG(tc) \
+	((tc)->size >= __builtin_offsetof(struct bpfhost_test_ctx, log_size) + sizeof(uint32_t))
 
 /* ---- program-type provider ---- */
 
@@ -394,7 +409,10 @@ BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_helper_proto, fn) == 24,
 		      "helper proto layout");
 BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_prog_type_desc, capabilities) == 56,
 		      "prog type desc layout");
-BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_test_ctx) == 72, "test ctx v1 size");
+BPFHOST_STATIC_ASSERT(__builtin_offsetof(struct bpfhost_test_ctx, log_buf) ==
+			      BPFHOST_TEST_CTX_V1_SIZE,
+		      "test ctx: log_buf appended after the v1 fields");
+BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_test_ctx) == 88, "test ctx size (v1 + log)");
 BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_prog_type_desc) == 104, "prog type desc v1 size");
 BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_hook_desc) == 48, "hook desc v1 size");
 BPFHOST_STATIC_ASSERT(sizeof(struct bpfhost_extension_desc) == 40, "extension desc v1 size");

@@ -12,8 +12,14 @@
  * bytes it would produce in data_size_out/ctx_size_out, copying at most the
  * capacity: more than the capacity answers -ENOSPC (as Linux does), with
  * the truncated output in place.
+ *
+ * The type's callbacks get a reason buffer (test ctx log_buf/log_size):
+ * a line ctx_create writes there ends the runtime's failure message
+ * ("test run of 'p': ctx_create of type 'xdp' failed (-22): <reason>"); a
+ * line ctx_destroy writes is reported as a note of its own.
  */
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 #include "runtime/runtime.h"
@@ -26,10 +32,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The extension's reason as one line: terminated, trailing newlines cut. */
+static const char *reason_line(char *buf, size_t size)
+{
+	size_t n;
+
+	buf[size - 1] = '\0';
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return buf;
+}
+
 int bpfhost_prog_test_run_opts(int prog_fd, struct bpfhost_test_run_opts *opts)
 {
 	struct bh_log log = BH_LOG_INIT;
 	struct bpfhost_test_ctx tc = { 0 };
+	char reason[256] = "";
 	struct bpfhost_prog_type *type;
 	struct bpfhost_ctx_header *hdr;
 	struct bh_exec_state st;
@@ -85,10 +104,13 @@ int bpfhost_prog_test_run_opts(int prog_fd, struct bpfhost_test_run_opts *opts)
 	tc.priv_in = opts->priv_in;
 	tc.priv_size_in = opts->priv_size_in;
 	tc.flags = opts->flags;
+	tc.log_buf = reason;
+	tc.log_size = sizeof(reason);
 	err = type->desc.ctx_create(type, &tc, &ctx);
 	if (err || !ctx) {
-		bh_logf(&log, "test run of '%s': ctx_create of type '%s' failed (%d)\n", prog->name,
-			type->name, err);
+		reason_line(reason, sizeof(reason));
+		bh_logf(&log, "test run of '%s': ctx_create of type '%s' failed (%d)%s%s\n",
+			prog->name, type->name, err, reason[0] ? ": " : "", reason);
 		if (!err)
 			err = -EINVAL;
 		goto out;
@@ -127,7 +149,13 @@ destroy:
 	tc.data_size_out = data_cap;
 	tc.ctx_out = opts->ctx_out;
 	tc.ctx_size_out = ctx_cap;
+	tc.log_buf = reason;
+	tc.log_size = sizeof(reason);
+	reason[0] = '\0';
 	type->desc.ctx_destroy(type, ctx, &tc);
+	if (reason_line(reason, sizeof(reason))[0])
+		bh_logf(&log, "test run of '%s': ctx_destroy of type '%s': %s\n", prog->name,
+			type->name, reason);
 	if (err)
 		goto out;
 	opts->retval = r0;
