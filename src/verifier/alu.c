@@ -96,7 +96,8 @@ static bool arith_ok_type(uint8_t t)
 
 static int refuse_ptr_type(struct bh_venv *env, uint32_t regno, const struct bh_reg *p)
 {
-	if (p->type == BH_RT_MAP_VALUE_OR_NULL || p->type == BH_RT_RINGBUF_REC_OR_NULL)
+	if (p->type == BH_RT_MAP_VALUE_OR_NULL || p->type == BH_RT_RINGBUF_REC_OR_NULL ||
+	    p->type == BH_RT_MAP_PTR_OR_NULL)
 		return bh_verr(env, -EACCES, BH_VR_NULL_CHECK, REGBIT(regno),
 			       "compare the pointer with 0 (if (!p) ...) before using it",
 			       "arithmetic on r%u, which may be NULL", regno);

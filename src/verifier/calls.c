@@ -86,11 +86,17 @@ static bool data_map(uint32_t t)
 	}
 }
 
+static bool is_map_of_maps(uint32_t t)
+{
+	return t == BPFHOST_MAP_TYPE_ARRAY_OF_MAPS || t == BPFHOST_MAP_TYPE_HASH_OF_MAPS;
+}
+
 /* Does core helper id work on maps of type t? */
 static bool map_type_ok(uint32_t id, uint32_t t)
 {
 	switch (id) {
 	case HELPER_MAP_LOOKUP:
+		return data_map(t) || is_map_of_maps(t);
 	case HELPER_MAP_UPDATE:
 	case HELPER_MAP_DELETE:
 	case HELPER_FOR_EACH:
@@ -249,6 +255,10 @@ static int check_arg(struct bh_venv *env, struct call_meta *m, uint32_t a, uint3
 				       "the unmodified context pointer is expected");
 		return 0;
 	case BPFHOST_ARG_CONST_MAP_PTR:
+		if (r->type == BH_RT_MAP_PTR_OR_NULL)
+			return bh_verr(env, -EACCES, BH_VR_NULL_CHECK, REGBIT(regno),
+				       "check the inner map returned by the lookup against NULL",
+				       "%s argument r%u: the map may be NULL", m->p->name, regno);
 		if (r->type != BH_RT_MAP_PTR)
 			return arg_err(env, m, regno, "load the map with lddw (a map reference)",
 				       "a map is expected");
@@ -519,6 +529,18 @@ static int helper_call(struct bh_venv *env, const struct bpfhost_helper_proto *p
 		bh_reg_not_init(&regs[0]);
 		break;
 	case BPFHOST_RET_MAP_VALUE_OR_NULL:
+		if (is_map_of_maps(m.map->def.type)) {
+			/* the value of a map-in-map is an inner map */
+			if (!m.map->inner)
+				return bh_verr(env, -EACCES, BH_VR_MAP_TYPE, REGBIT(1), NULL,
+					       "map-in-map '%s': the loader gave no inner map "
+					       "definition",
+					       m.map->def.name);
+			bh_reg_ptr(&regs[0], BH_RT_MAP_PTR_OR_NULL);
+			regs[0].map = m.map->inner;
+			regs[0].id = bh_new_id(env);
+			break;
+		}
 		bh_reg_ptr(&regs[0], BH_RT_MAP_VALUE_OR_NULL);
 		regs[0].map = m.map;
 		regs[0].id = bh_new_id(env);

@@ -57,6 +57,7 @@ enum bh_rtype {
 	BH_RT_RINGBUF_REC_OR_NULL,
 	BH_RT_MEM,
 	BH_RT_FUNC,
+	BH_RT_MAP_PTR_OR_NULL, /* inner map of a map-in-map lookup */
 	BH_RT__COUNT,
 };
 
@@ -64,6 +65,7 @@ enum bh_rtype {
 struct bh_vmap {
 	struct bh_map_def def;
 	const void *rodata;
+	const struct bh_vmap *inner; /* map-in-map: the inner maps' definition */
 };
 
 struct bh_reg {

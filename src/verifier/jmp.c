@@ -201,14 +201,17 @@ static void mark_null(struct bh_reg *r, void *arg)
 {
 	const struct null_arg *a = arg;
 
-	if ((r->type != BH_RT_MAP_VALUE_OR_NULL && r->type != BH_RT_RINGBUF_REC_OR_NULL) ||
+	if ((r->type != BH_RT_MAP_VALUE_OR_NULL && r->type != BH_RT_RINGBUF_REC_OR_NULL &&
+	     r->type != BH_RT_MAP_PTR_OR_NULL) ||
 	    r->id != a->id)
 		return;
 	if (a->is_null) {
 		bh_reg_const(r, 0);
 		return;
 	}
-	r->type = r->type == BH_RT_MAP_VALUE_OR_NULL ? BH_RT_MAP_VALUE : BH_RT_RINGBUF_REC;
+	r->type = r->type == BH_RT_MAP_VALUE_OR_NULL ? BH_RT_MAP_VALUE
+		  : r->type == BH_RT_MAP_PTR_OR_NULL ? BH_RT_MAP_PTR
+						     : BH_RT_RINGBUF_REC;
 	r->id = 0;
 }
 
@@ -229,7 +232,8 @@ static bool is_zero(const struct bh_reg *r)
 
 static bool is_or_null(const struct bh_reg *r)
 {
-	return r->type == BH_RT_MAP_VALUE_OR_NULL || r->type == BH_RT_RINGBUF_REC_OR_NULL;
+	return r->type == BH_RT_MAP_VALUE_OR_NULL || r->type == BH_RT_RINGBUF_REC_OR_NULL ||
+	       r->type == BH_RT_MAP_PTR_OR_NULL;
 }
 
 /* ---- packet ranges ---- */

@@ -88,6 +88,7 @@ static const char *const type_names[BH_RT__COUNT] = {
 	[BH_RT_RINGBUF_REC_OR_NULL] = "ringbuf_rec_or_null",
 	[BH_RT_MEM] = "mem",
 	[BH_RT_FUNC] = "func",
+	[BH_RT_MAP_PTR_OR_NULL] = "map_ptr_or_null",
 };
 
 const char *bh_rtype_name(enum bh_rtype t)
@@ -140,8 +141,10 @@ char *bh_reg_str(const struct bh_venv *env, const struct bh_reg *r, char *buf, s
 		snprintf(buf, sz, "fp%u(off=%d%s)", r->frameno, r->off, v);
 		break;
 	case BH_RT_MAP_PTR:
-		snprintf(buf, sz, "map_ptr(%s%sks=%u,vs=%u)", name, *name ? "," : "",
-			 r->map ? r->map->def.key_size : 0, r->map ? r->map->def.value_size : 0);
+	case BH_RT_MAP_PTR_OR_NULL:
+		snprintf(buf, sz, "%s(%s%sks=%u,vs=%u)", bh_rtype_name(r->type), name,
+			 *name ? "," : "", r->map ? r->map->def.key_size : 0,
+			 r->map ? r->map->def.value_size : 0);
 		break;
 	case BH_RT_MAP_VALUE:
 	case BH_RT_MAP_VALUE_OR_NULL:

@@ -430,6 +430,7 @@ static int bad_pointer(struct bh_venv *env, uint32_t regno, const struct bh_reg 
 			       regno);
 	case BH_RT_MAP_VALUE_OR_NULL:
 	case BH_RT_RINGBUF_REC_OR_NULL:
+	case BH_RT_MAP_PTR_OR_NULL:
 		return bh_verr(env, -EACCES, BH_VR_NULL_CHECK, REGBIT(regno),
 			       "compare the pointer with 0 (if (!p) return ...) before using it",
 			       "memory access through r%u (%s), which may be NULL", regno,

@@ -327,6 +327,8 @@ static bool map_eq(const struct bh_vmap *a, const struct bh_vmap *b)
 		return true;
 	if (!a || !b)
 		return false;
+	if ((a->inner == NULL) != (b->inner == NULL) || (a->inner && !map_eq(a->inner, b->inner)))
+		return false;
 	return a->rodata == b->rodata && a->def.type == b->def.type &&
 	       a->def.key_size == b->def.key_size && a->def.value_size == b->def.value_size &&
 	       a->def.max_entries == b->def.max_entries && a->def.map_flags == b->def.map_flags;
@@ -369,6 +371,8 @@ static bool regsafe(const struct bh_reg *old, const struct bh_reg *cur, struct i
 	case BH_RT_MAP_VALUE_OR_NULL:
 		return map_eq(old->map, cur->map) && old->off == cur->off &&
 		       var_ok(&old->s, &cur->s, exact) && ids_match(m, old->id, cur->id);
+	case BH_RT_MAP_PTR_OR_NULL:
+		return map_eq(old->map, cur->map) && ids_match(m, old->id, cur->id);
 	case BH_RT_RINGBUF_REC:
 	case BH_RT_RINGBUF_REC_OR_NULL:
 		return old->mem_size == cur->mem_size && old->off == cur->off &&

@@ -247,7 +247,7 @@ static int resolve_maps(struct bh_venv *env)
 	}
 	if (!n)
 		return 0;
-	env->maps = calloc(n, sizeof(*env->maps));
+	env->maps = calloc(2 * n, sizeof(*env->maps)); /* room for inner definitions */
 	if (!env->maps)
 		return bh_verr_at(env, -1, -ENOMEM, BH_VR_NOMEM, "out of memory");
 	for (i = 0; i < env->cnt; i++) {
@@ -265,6 +265,10 @@ static int resolve_maps(struct bh_venv *env)
 		env->maps[env->nmaps].def = *m.def;
 		env->maps[env->nmaps].rodata = m.rodata;
 		env->aux[i].map = (int32_t)env->nmaps++;
+		if (m.inner) {
+			env->maps[n + env->nmaps - 1].def = *m.inner;
+			env->maps[env->nmaps - 1].inner = &env->maps[n + env->nmaps - 1];
+		}
 	}
 	return 0;
 }

@@ -63,6 +63,8 @@ struct bh_ventry {
 /* The map an lddw refers to. */
 struct bh_verifier_map {
 	const struct bh_map_def *def;
+	/* map-in-map: definition of the inner maps (lookups return one), else NULL */
+	const struct bh_map_def *inner;
 	/*
 	 * Value bytes of a map programs cannot write (BPFHOST_F_RDONLY_PROG,
 	 * frozen), for string arguments (PTR_TO_CONST_STR); NULL if unknown.

@@ -633,3 +633,60 @@ TEST(verifier_callbacks)
 			 "mov %r0, 0\n"
 			 "exit\n");
 }
+
+TEST(verifier_map_in_map)
+{
+	/* outer lookup gives an inner map (or NULL), then a lookup in it */
+	ACCEPT("ctx", "stw [%r10-4], 0\n"
+		      "lddw %r1, map_fd 8\n"
+		      "mov %r2, %r10\n"
+		      "add %r2, -4\n"
+		      "call 1\n"
+		      "jeq %r0, 0, out\n"
+		      "mov %r1, %r0\n"
+		      "mov %r2, %r10\n"
+		      "add %r2, -4\n"
+		      "call 1\n"
+		      "jeq %r0, 0, out\n"
+		      "ldxdw %r0, [%r0+0]\n"
+		      "exit\n"
+		      "out:\n"
+		      "mov %r0, 0\n"
+		      "exit\n");
+	REFUSE("ctx", BH_VR_NULL_CHECK, "the map may be NULL",
+	       "stw [%r10-4], 0\n"
+	       "lddw %r1, map_fd 8\n"
+	       "mov %r2, %r10\n"
+	       "add %r2, -4\n"
+	       "call 1\n"
+	       "mov %r1, %r0\n"
+	       "mov %r2, %r10\n"
+	       "add %r2, -4\n"
+	       "call 1\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	/* the inner map is not memory */
+	REFUSE("ctx", BH_VR_BAD_ACCESS, "map_ptr",
+	       "stw [%r10-4], 0\n"
+	       "lddw %r1, map_fd 8\n"
+	       "mov %r2, %r10\n"
+	       "add %r2, -4\n"
+	       "call 1\n"
+	       "jeq %r0, 0, out\n"
+	       "ldxdw %r0, [%r0+0]\n"
+	       "exit\n"
+	       "out:\n"
+	       "mov %r0, 0\n"
+	       "exit\n");
+	REFUSE("ctx", BH_VR_MAP_TYPE, "cannot be used with map 'outer'",
+	       "stw [%r10-4], 0\n"
+	       "stw [%r10-8], 0\n"
+	       "lddw %r1, map_fd 8\n"
+	       "mov %r2, %r10\n"
+	       "add %r2, -4\n"
+	       "mov %r3, %r10\n"
+	       "add %r3, -8\n"
+	       "mov %r4, 0\n"
+	       "call 2\n"
+	       "exit\n");
+}

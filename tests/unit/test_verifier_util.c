@@ -64,6 +64,7 @@ static const struct bh_map_def maps[] = {
 	[5] = { BPFHOST_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, "jmp" },
 	[6] = { BPFHOST_MAP_TYPE_QUEUE, 0, 8, 16, 0, "q" },
 	[7] = { BPFHOST_MAP_TYPE_ARRAY, 4, 32, 1, 0, "glob" },
+	[8] = { BPFHOST_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, "outer" },
 };
 
 static uint64_t identity(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, void *ctx)
@@ -108,6 +109,7 @@ static bool map_def(void *cookie, size_t idx, struct bh_verifier_map *out)
 		return false;
 	out->def = &maps[fd];
 	out->rodata = fd == 4 ? rodata : NULL;
+	out->inner = fd == 8 ? &maps[1] : NULL; /* inner maps are like "hash" */
 	return true;
 }
 

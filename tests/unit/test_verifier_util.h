@@ -19,6 +19,7 @@
  *   3 ringbuf "rb" 4096              4 .rodata array, value "hello\0pad", read-only
  *   5 prog array "jmp" x 4           6 queue "q" value 8
  *   7 single-entry array "glob" value 32 (for map_value lddw)
+ *   8 array of maps "outer" x 2, inner maps like map 1
  * Helpers: the runtime's core helpers and bpf_tail_call; in "mem"/"none"
  * types, helper 5 is the conformance suite's identity (ANYTHING -> INTEGER).
  */
