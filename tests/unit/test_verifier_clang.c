@@ -38,6 +38,7 @@ struct obj_maps {
 	const struct bh_obj_spec *spec;
 	const struct bh_prog_spec *prog;
 	struct bh_map_def defs[64];
+	struct bh_map_def inner[64];
 	char line[256];
 };
 
@@ -66,6 +67,18 @@ static bool obj_map_def(void *cookie, size_t idx, struct bh_verifier_map *out)
 		snprintf(d->name, sizeof(d->name), "%s", ms->name);
 		out->def = d;
 		out->rodata = (ms->map_flags & BH_F_RDONLY_PROG) ? ms->data : NULL;
+		out->inner = NULL;
+		if (ms->inner) {
+			struct bh_map_def *in = &om->inner[rl->map];
+
+			memset(in, 0, sizeof(*in));
+			in->type = ms->inner->type;
+			in->key_size = ms->inner->key_size;
+			in->value_size = ms->inner->value_size;
+			in->max_entries = ms->inner->max_entries;
+			in->map_flags = ms->inner->map_flags;
+			out->inner = in;
+		}
 		return true;
 	}
 	return false;
