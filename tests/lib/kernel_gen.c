@@ -25,7 +25,10 @@
 		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 #define MAX_ITEM_INSNS 24
-#define MAX_ITEMS 96
+#define MAX_ITEMS 160
+#define MAX_FUNCS 2
+/* main-body items stop here: room for if/else, epilog and functions */
+#define MAIN_ITEMS (MAX_ITEMS - 12 - MAX_FUNCS * 14)
 #define NSLOTS 4 /* initialised 8-byte stack slots at r10-8 .. r10-32 */
 
 uint64_t bh_krng_next(struct bh_krng *r)
@@ -373,6 +376,29 @@ static void put_loop(struct gen *g)
 		     (int16_t)(body - (it->n + 1)), 0));
 }
 
+/*
+ * Call function k (an item index fixed up once the functions exist, stored
+ * meanwhile as -1 - k). The call scratches r1-r5, so the packet pointers
+ * are spilled around it (below the slots the items use) and r2, r4, r5
+ * are set again from the result.
+ */
+static void put_call(struct gen *g, int k)
+{
+	struct item *it = new_item(g);
+
+	put(it, INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8 * (NSLOTS + 1), 0));
+	put(it, INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 3, -8 * (NSLOTS + 2), 0));
+	it->jmp_at = it->n;
+	it->target = -1 - k;
+	put(it, INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0));
+	put(it, INSN(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8 * (NSLOTS + 1), 0));
+	put(it, INSN(BPF_LDX | BPF_MEM | BPF_DW, 3, 10, -8 * (NSLOTS + 2), 0));
+	put(it, INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 0, 0, 0));
+	put(it, INSN(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, imm32(g)));
+	put(it, INSN(BPF_ALU64 | BPF_MOV | BPF_X, 5, 0, 0, 0));
+	put(it, INSN(BPF_ALU64 | BPF_MUL | BPF_K, 5, 0, 0, imm32(g)));
+}
+
 /* An item without jumps to other items. */
 static void plain_item(struct gen *g, bool branchy)
 {
@@ -389,7 +415,8 @@ static void plain_item(struct gen *g, bool branchy)
 		put_checked_pkt_access(g, it);
 }
 
-static void prolog(struct gen *g)
+/* Initialise the scalar registers not in `keep`, then the stack slots. */
+static void prolog(struct gen *g, unsigned int keep)
 {
 	struct item *it = new_item(g);
 	size_t i;
@@ -398,7 +425,7 @@ static void prolog(struct gen *g)
 		uint8_t r = scalars[i];
 		unsigned int sz;
 
-		if (r == 2) /* the length: keep it */
+		if (keep & (1u << r))
 			continue;
 		switch (rnd(g, 5)) {
 		case 0:
@@ -471,7 +498,7 @@ static size_t layout(struct gen *g, struct bpfhost_insn *out)
 			continue;
 		j = &out[start[i] + it->jmp_at];
 		rel = start[it->target] - (start[i] + it->jmp_at + 1);
-		if (j->code == (BPF_JMP32 | BPF_JA))
+		if (j->code == (BPF_JMP32 | BPF_JA) || j->code == (BPF_JMP | BPF_CALL))
 			j->imm = rel;
 		else
 			j->off = (int16_t)rel;
@@ -483,21 +510,24 @@ size_t bh_kgen_body(struct bh_krng *rng, enum bh_kgen_shape shape, struct bpfhos
 {
 	static struct gen g; /* about 30 KiB: not on the stack */
 	bool branchy = shape == BH_KGEN_BRANCHY;
-	int n = 8 + (int)bh_krng_below(rng, 32), end, i;
+	int n = 8 + (int)bh_krng_below(rng, 32), end, i, k;
+	int nfuncs = branchy ? (int)bh_krng_below(rng, MAX_FUNCS + 1) : 0;
+	int func_start[MAX_FUNCS];
 
 	memset(&g, 0, sizeof(g));
 	g.rng = rng;
 	g.branchy = branchy;
-	prolog(&g);
-	/* leave room for an if/else (8 items) and the epilog's two */
-	while (n-- > 0 && g.nitems < MAX_ITEMS - 12) {
-		unsigned int r = branchy ? (unsigned int)bh_krng_below(rng, 10) : 0;
+	prolog(&g, 1u << 2); /* r2: the length */
+	while (n-- > 0 && g.nitems < MAIN_ITEMS) {
+		unsigned int r = branchy ? (unsigned int)bh_krng_below(rng, 20) : 0;
 
-		if (r == 9)
+		if (r == 19 && nfuncs)
+			put_call(&g, (int)bh_krng_below(rng, (uint64_t)nfuncs));
+		else if (r >= 17)
 			put_if_else(&g);
-		else if (r == 8)
+		else if (r >= 15)
 			put_loop(&g);
-		else if (r >= 6)
+		else if (r >= 11)
 			put_jcc_item(&g, g.nitems + 1 + (int)bh_krng_below(rng, 6));
 		else
 			plain_item(&g, branchy);
@@ -507,6 +537,30 @@ size_t bh_kgen_body(struct bh_krng *rng, enum bh_kgen_shape shape, struct bpfhos
 		if (g.items[i].jmp_at >= 0 && g.items[i].target > end)
 			g.items[i].target = end;
 	epilog(&g);
+	/*
+	 * Functions after the body: entered with r1-r5 from the caller (r2,
+	 * r4, r5 scalars), they initialise r0 and r6-r9 (the caller's are
+	 * saved) and their own stack slots, run straight items and fold
+	 * everything into r0.
+	 */
+	for (k = 0; k < nfuncs; k++) {
+		int m = 2 + (int)bh_krng_below(rng, 7);
+		bool called = false;
+
+		/* the kernel refuses code no call reaches */
+		for (i = 0; i < end && !called; i++)
+			called = g.items[i].jmp_at >= 0 && g.items[i].target == -1 - k;
+		if (!called)
+			continue;
+		func_start[k] = g.nitems;
+		prolog(&g, 1u << 2 | 1u << 4 | 1u << 5);
+		while (m-- > 0)
+			plain_item(&g, true);
+		epilog(&g);
+	}
+	for (i = 0; i < end; i++)
+		if (g.items[i].jmp_at >= 0 && g.items[i].target < 0)
+			g.items[i].target = func_start[-1 - g.items[i].target];
 	return layout(&g, out);
 }
 

@@ -9,7 +9,8 @@
  * immediates), packet and stack loads and stores, stack atomics and, in
  * branching bodies, forward conditional jumps of every kind (JMP and
  * JMP32), if/else pairs joined by ja/gotol, bounds-checked packet accesses
- * past the guaranteed bytes and loops with a constant trip count.
+ * past the guaranteed bytes, loops with a constant trip count and
+ * bpf-to-bpf calls to up to two functions placed after the body.
  *
  * Only programs the Linux verifier accepts are produced: no immediate shift
  * by the width or more, no division by an immediate zero, registers read
