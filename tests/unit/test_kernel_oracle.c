@@ -164,19 +164,30 @@ static void free_progs(struct hprog *progs, size_t n)
 
 /*
  * The fixed packet set of the hand-written corpus: the extreme lengths the
- * bodies check against and patterned contents.
+ * bodies check against and patterned contents (seeded random bytes; one
+ * packet 0, 1, 2, ...; the last two all 0xff and all 0x00).
  */
 #define HAND_PKTS 14
+static const uint32_t hand_lens[HAND_PKTS] = { 14, 15,	16,  20,  33,	60, 64,
+					       65, 100, 128, 255, 1500, 64, 64 };
+
+static size_t hand_packets_size(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < HAND_PKTS; i++)
+		n += hand_lens[i];
+	return n;
+}
+
 static void hand_packets(uint8_t *buf, struct bh_kpacket *pkts)
 {
-	static const uint32_t lens[HAND_PKTS] = { 14, 15,  16,	20,  33,   60, 64,
-						  65, 100, 128, 255, 1500, 64, 64 };
 	struct bh_krng rng = { 0x7061636b657473ull };
 	uint8_t *p = buf;
 	size_t i, j;
 
 	for (i = 0; i < HAND_PKTS; i++) {
-		for (j = 0; j < lens[i]; j++) {
+		for (j = 0; j < hand_lens[i]; j++) {
 			if (i == HAND_PKTS - 2)
 				p[j] = 0xff;
 			else if (i == HAND_PKTS - 1)
@@ -187,14 +198,9 @@ static void hand_packets(uint8_t *buf, struct bh_kpacket *pkts)
 				p[j] = (uint8_t)bh_krng_next(&rng);
 		}
 		pkts[i].data = p;
-		pkts[i].len = lens[i];
-		p += lens[i];
+		pkts[i].len = hand_lens[i];
+		p += hand_lens[i];
 	}
-}
-
-static size_t hand_packets_size(void)
-{
-	return 14 + 15 + 16 + 20 + 33 + 60 + 64 + 65 + 100 + 128 + 255 + 1500 + 64 + 64;
 }
 
 TEST(kernel_oracle_progs_assemble)
