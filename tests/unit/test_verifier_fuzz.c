@@ -5,7 +5,8 @@
  * Random programs over the "mem:4096" test type (r1 = one page of memory
  * between two PROT_NONE guard pages, r2 = 4096) mix ALU operations, loads
  * and stores through r1, r10 and derived pointers at offsets near the
- * boundaries, forward conditional jumps, counted loops and local calls.
+ * boundaries, forward conditional jumps, counted loops and calls of a
+ * small function that reads through its argument.
  * Every accepted program runs in the interpreter on several memory
  * contents: it must not fault (a fault is a verifier bug; under ASan the
  * interpreter's stack is checked too) and its r0 must lie in the range the
@@ -23,6 +24,7 @@
 
 #define PAGE 4096
 #define MAXI 96
+#define MAXF 8 /* the function's slots */
 
 static uint64_t rs;
 
@@ -96,8 +98,11 @@ static size_t gen(struct bpfhost_insn *p, size_t n)
 {
 	size_t k = 0, i;
 
+	size_t ncalls = 0, calls[8];
+
 	p[k++] = INSN(0xb7, 0, 0, 0, 0);
 	p[k++] = INSN(0xb7, 5, 0, 0, 0);
+	p[k++] = INSN(0xbf, 6, 1, 0, 0);  /* r6 = r1 (kept across calls) */
 	p[k++] = INSN(0xbf, 3, 1, 0, 0);  /* r3 = r1 */
 	p[k++] = INSN(0xbf, 4, 10, 0, 0); /* r4 = r10 */
 	p[k++] = INSN(0x07, 4, 0, 0, -64);
@@ -160,6 +165,18 @@ static size_t gen(struct bpfhost_insn *p, size_t n)
 			p[k++] = INSN(0xa5, 5, 0, -3, cnt);
 			break;
 		}
+		case 11:
+			if (ncalls < 8 && pick(2)) { /* call the function; r1..r5 come back unset */
+				calls[ncalls++] = k;
+				p[k++] = INSN(0x85, 0, 1, 0, 0);
+				p[k++] = INSN(0xbf, 1, 6, 0, 0);
+				p[k++] = INSN(0xbf, 3, 6, 0, 0);
+				p[k++] = INSN(0xbf, 4, 10, 0, 0);
+				p[k++] = INSN(0xb7, 5, 0, 0, 0);
+				p[k++] = INSN(0xb7, 2, 0, 0, PAGE);
+				break;
+			}
+			/* fall through */
 		default: /* pointer bumps */
 			p[k++] = INSN(0x07, (uint8_t)(3 + pick(2)), 0, 0, edge_off_());
 			break;
@@ -173,6 +190,20 @@ static size_t gen(struct bpfhost_insn *p, size_t n)
 			p[i].off = (int16_t)(k - i - 1);
 	}
 	p[k++] = INSN(0x95, 0, 0, 0, 0);
+	if (ncalls) {
+		/* the function: r0 = r2 op imm, a read through r1 (the memory, if passed) */
+		size_t f = k;
+
+		p[k++] = INSN(0xbf, 0, 2, 0, 0);
+		static const uint8_t kops[] = { 0x07, 0x17, 0x27, 0x47, 0x57, 0x77, 0xa7, 0x04 };
+
+		p[k++] = INSN(kops[pick(sizeof(kops))], 0, 0, 0, edge_imm());
+		p[k++] = INSN(ldx_ops[pick(sizeof(ldx_ops))], 5, 1, off_for(1), 0);
+		p[k++] = INSN(0x0f, 0, 5, 0, 0);
+		p[k++] = INSN(0x95, 0, 0, 0, 0);
+		for (i = 0; i < ncalls; i++)
+			p[calls[i]].imm = (int32_t)(f - calls[i] - 1);
+	}
 	return k;
 }
 
@@ -193,7 +224,7 @@ TEST(verifier_soundness_fuzz)
 	const char *env = getenv("BH_VERIFIER_FUZZ_ITERS");
 	long iters = env ? strtol(env, NULL, 10) : 3000, it;
 	static const struct bpfhost_helper_def helpers[] = { { 5, "identity", NULL } };
-	struct bpfhost_insn p[MAXI + 8];
+	struct bpfhost_insn p[MAXI + MAXF + 8];
 	uint8_t *mem = guarded_page();
 	long accepted = 0, runs = 0, refusals[BH_VR__COUNT] = { 0 };
 	int k;
