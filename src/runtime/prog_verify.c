@@ -28,6 +28,7 @@
 
 #include "isa/isa.h"
 #include "maps/map.h"
+#include "maps/map_in_map.h"
 #include "runtime/prog_verify.h"
 #include "verifier/verifier.h"
 
@@ -89,6 +90,8 @@ static bool v_map_def(void *cookie, size_t idx, struct bh_verifier_map *out)
 	c->held[c->nr_held++] = map;
 	out->def = &map->def;
 	out->rodata = map_rodata(map);
+	if (bh_map_type_is_mim(map->def.type))
+		out->inner = bh_mim_template(map);
 	return true;
 }
 

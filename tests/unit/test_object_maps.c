@@ -35,15 +35,6 @@ TEST(object_map_in_map_values)
 		if (!obj)
 			goto out;
 		lerr = bpfhost_object__load(obj);
-		/*
-		 * Loads are verified; the verifier does not type lookups in
-		 * maps of maps yet (it refuses them naming the outer map).
-		 */
-		if (lerr == -EACCES && strstr(log, "[map-type]") && strstr(log, "'outer'")) {
-			bpfhost_object__close(obj);
-			bpfhost__free(rt);
-			SKIP("the verifier refuses bpf_map_lookup_elem on maps of maps");
-		}
 		CHECK_MSG(lerr == 0, "load: %d %s", lerr, log);
 	}
 	outer = bpfhost_object__find_map_by_name(obj, "outer");
