@@ -384,6 +384,32 @@ test_run_json() {
 	equals "$(json_get "$out" 'type(j["duration"]).__name__')" "int" "duration type"
 }
 
+# JSON mode: the runtime's warnings are folded into the error object, never
+# free text on stderr (here the net extension's test-run refusal reason)
+test_run_json_warnings_folded() {
+	have_python || {
+		skip "python3 not available to parse JSON"
+		return
+	}
+	[ -f "$NET_SO" ] || {
+		skip "$NET_SO not built"
+		return
+	}
+	printf 'ab' >"$T/short.bin"
+	printf 'mov %%r0, 2\nexit\n' >"$T/pass.s"
+	run -j --ext "$NET_SO" prog run "$T/pass.s" type xdp data_in "$T/short.bin"
+	equals "$rc" "1" "exit status"
+	equals "$err" "" "stderr in JSON mode"
+	expect_json
+	contains "$(json_get "$out" 'j["error"]')" "test run of program" "error"
+	contains "$(json_get "$out" 'j["warnings"][0]')" \
+		"ctx_create of type 'xdp' failed (-22): xdp test run: data_in has 2 bytes" "warning"
+	# text mode: the same reason as a line on stderr
+	run --ext "$NET_SO" prog run "$T/pass.s" type xdp data_in "$T/short.bin"
+	contains "$err" "ctx_create of type 'xdp' failed (-22): xdp test run: data_in has 2 bytes" \
+		"text-mode message"
+}
+
 test_run_data_in_out() {
 	run prog run "$T/incr.s" data_in "$T/data4.bin" data_out "$T/out4.bin"
 	expect_ok
@@ -501,6 +527,7 @@ test_example_demo() {
 
 # ---- extensions (--ext) and feature ----
 SAMPLE_SO=$BUILD/extensions/libbpfhost_sample.so
+NET_SO=$BUILD/extensions/libbpfhost_net.so
 NOHEADER_SO=$BUILD/extensions/libbpfhost_noheader.so
 
 test_feature_without_extensions() {

@@ -31,6 +31,7 @@ static void emit_error(const char *msg)
 			return;
 		json_start_object(w);
 		json_string_field(w, "error", msg);
+		cli_json_warnings(w); /* what the runtime said on the way */
 		json_end_object(w);
 		json_destroy(w);
 		return;

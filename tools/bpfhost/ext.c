@@ -10,7 +10,11 @@
  * failure becomes one `Error: ...` naming the file and the runtime's
  * reason (missing file, no entry symbol, refused extension); otherwise
  * they go to stderr like the library's other messages (info and debug
- * ones only with -d).
+ * ones only with -d). In JSON mode warnings are never free text on
+ * stderr: they are kept (cli_json_warnings) and folded into the
+ * {"error": ...} object, or, after a successful command, written to
+ * stderr as one {"warnings": [...]} object (with -d they are printed as
+ * text as well).
  *
  * The extension objects resolve the bpfhost_* functions they call against
  * this executable, which is linked with the whole library and its public
@@ -68,9 +72,74 @@ static void capture_text(const char *fmt, va_list ap)
 	free(s);
 }
 
+/* JSON mode: warnings of the running command, until they are written. */
+static char *warnings;
+static size_t warnings_len;
+
+static void keep_warning(const char *fmt, va_list ap)
+{
+	char *s = NULL, *n;
+	int len = vasprintf(&s, fmt, ap);
+
+	if (len <= 0) {
+		free(s);
+		return;
+	}
+	n = realloc(warnings, warnings_len + (size_t)len + 2);
+	if (n) {
+		warnings = n;
+		memcpy(warnings + warnings_len, s, (size_t)len + 1);
+		warnings_len += (size_t)len;
+		if (warnings[warnings_len - 1] != '\n') {
+			warnings[warnings_len++] = '\n';
+			warnings[warnings_len] = '\0';
+		}
+	}
+	free(s);
+}
+
+bool cli_json_warnings(struct json_writer *w)
+{
+	char *line, *save = NULL;
+
+	if (!warnings_len)
+		return false;
+	json_name(w, "warnings");
+	json_start_array(w);
+	for (line = strtok_r(warnings, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		json_string(w, line);
+	json_end_array(w);
+	warnings_len = 0;
+	warnings[0] = '\0';
+	return true;
+}
+
+void cli_json_warnings_flush(void)
+{
+	struct json_writer *w;
+
+	if (!warnings_len)
+		return;
+	w = json_new(stderr, pretty_output);
+	if (!w)
+		return;
+	json_start_object(w);
+	cli_json_warnings(w);
+	json_end_object(w);
+	json_destroy(w);
+}
+
 static int rt_print(enum bpfhost_print_level level, const char *fmt, va_list ap)
 {
 	va_list aq;
+
+	if (json_output && !capturing && level == BPFHOST_WARN) {
+		va_copy(aq, ap);
+		keep_warning(fmt, aq);
+		va_end(aq);
+		if (!cli_debug)
+			return 0;
+	}
 
 	if (capturing && level == BPFHOST_WARN) {
 		va_copy(aq, ap);
@@ -150,4 +219,7 @@ void cli_runtime_fini(void)
 	nr_ext_paths = 0;
 	free(capture);
 	capture = NULL;
+	free(warnings);
+	warnings = NULL;
+	warnings_len = 0;
 }

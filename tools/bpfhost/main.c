@@ -378,8 +378,10 @@ int main(int argc, char **argv)
 	else
 		ret = cmd_select(cmds, "", n, args, do_help);
 	/* after an error nothing was written here: the error is its own object */
-	if (json_output)
+	if (json_output) {
 		json_destroy(json_wtr);
+		cli_json_warnings_flush(); /* a success's warnings, as JSON */
+	}
 	cli_runtime_fini();
 	free(args);
 	if (fflush(stdout) || ferror(stdout)) {

@@ -33,6 +33,13 @@ extern bool cli_debug;
 /* ---- the runtime instance and --ext extensions (ext.c) ---- */
 /* Created by cli_runtime_init(), with every --ext extension loaded. */
 extern struct bpfhost *cli_rt;
+/*
+ * JSON mode: the instance's warnings of the running command. Write them as
+ * a "warnings" array field of w (true) or nothing (false, none kept);
+ * _flush writes pending ones to stderr as one {"warnings": [...]} object.
+ */
+bool cli_json_warnings(struct json_writer *w);
+void cli_json_warnings_flush(void);
 /* Record an --ext path (loaded by cli_runtime_init); 0 or -1 (reported). */
 int cli_ext_add(const char *path);
 /* Create cli_rt and load the extensions in order; 0 or -1 (reported). */
