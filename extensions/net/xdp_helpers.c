@@ -112,8 +112,8 @@ static uint64_t xdp_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	{                                                                                   \
 		.version = BPFHOST_HELPER_PROTO_VERSION,                                    \
 		.size = sizeof(struct bpfhost_helper_proto), .id = (ID),                    \
-		.flags = BPFHOST_HELPER_F_IMPLICIT_CTX, .name = (NAME), .fn = (FN),         \
-		.ret = BPFHOST_RET_INTEGER,                                                 \
+		.flags = BPFHOST_HELPER_F_IMPLICIT_CTX | BPFHOST_HELPER_F_CHANGES_PKT_DATA, \
+		.name = (NAME), .fn = (FN), .ret = BPFHOST_RET_INTEGER,                     \
 		.args = { BPFHOST_ARG_PTR_TO_CTX, BPFHOST_ARG_ANYTHING, BPFHOST_ARG_NONE }, \
 	}
 

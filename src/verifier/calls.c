@@ -478,6 +478,14 @@ static int verify_callback(struct bh_venv *env, const struct call_meta *m, size_
 
 /* ---- helper calls ---- */
 
+/* After a helper that may move packet data, no packet pointer stays valid. */
+static void forget_pkt(struct bh_reg *r, void *arg)
+{
+	(void)arg;
+	if (r->type == BH_RT_PKT || r->type == BH_RT_PKT_END || r->type == BH_RT_PKT_META)
+		bh_reg_unknown(r);
+}
+
 static int helper_call(struct bh_venv *env, const struct bpfhost_helper_proto *p, size_t idx)
 {
 	struct call_meta m;
@@ -518,6 +526,8 @@ static int helper_call(struct bh_venv *env, const struct bpfhost_helper_proto *p
 		if (err)
 			return err;
 	}
+	if (p->flags & BPFHOST_HELPER_F_CHANGES_PKT_DATA)
+		bh_state_for_each_reg(env->cur, forget_pkt, NULL);
 	regs = bh_regs(env);
 	for (a = 1; a <= 5; a++)
 		bh_reg_not_init(&regs[a]);

@@ -355,6 +355,44 @@ TEST(ext_net_adjust_then_read)
 	bpfhost__free(rt);
 }
 
+/* Bounds proven before bpf_xdp_adjust_head, packet read after it: unsafe. */
+static const char *prog_stale_read = "mov %r6, %r1\n"
+				     "@data %r7, %r6\n"
+				     "@data_end %r3, %r6\n"
+				     "mov %r4, %r7\n"
+				     "add %r4, 1\n"
+				     "jgt %r4, %r3, fail\n"
+				     "mov %r1, %r6\n"
+				     "mov %r2, 14\n"
+				     "call 44\n"
+				     "ldxb %r0, [%r7+0]\n"
+				     "and %r0, 3\n"
+				     "exit\n"
+				     "fail:\n"
+				     "mov %r0, 0\n"
+				     "exit\n";
+
+TEST(ext_net_adjust_forgets_packet_pointers)
+{
+	struct bpfhost *rt;
+	char log[2048] = "";
+	char *src;
+	int p;
+
+	NEED_NET();
+	rt = net_rt(NULL);
+	if (!rt)
+		return;
+	/* the adjust helpers are declared BPFHOST_HELPER_F_CHANGES_PKT_DATA */
+	src = net_asm_expand(prog_stale_read, net_view_mode(rt));
+	CHECK(src != NULL);
+	p = src ? rt_load(rt, BPFHOST_NET_PROG_TYPE_XDP, "stale", src, log, sizeof(log)) : -1;
+	free(src);
+	CHECK_EQ(p, -EACCES);
+	CHECK_CONTAINS(log, "insn 9");
+	bpfhost__free(rt);
+}
+
 TEST(ext_net_adjust_foreign_context)
 {
 	struct bpfhost_extension *ext = NULL;
