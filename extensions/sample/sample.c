@@ -41,7 +41,7 @@ static int ctx_create(struct bpfhost_prog_type *type, const struct bpfhost_test_
 	uint64_t secret = 0;
 	int err;
 
-	if (in->version != BPFHOST_TEST_CTX_VERSION || in->size < sizeof(*in))
+	if (in->version != BPFHOST_TEST_CTX_VERSION || in->size < BPFHOST_TEST_CTX_V1_SIZE)
 		return -EPROTO;
 	if (in->ctx_size_in) {
 		if (in->ctx_size_in != sizeof(cin))
