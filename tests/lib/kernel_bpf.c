@@ -65,19 +65,75 @@ int bh_kbpf_map_lookup(int map_fd, uint32_t key, void *value)
 	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &a);
 }
 
-int bh_kbpf_prog_load_xdp(const struct bpfhost_insn *insns, size_t insn_cnt, uint32_t log_level,
-			  char *log, size_t log_sz)
+int bh_kbpf_map_create(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries,
+		       uint32_t map_flags)
 {
-	static const char license[] = "GPL";
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = key_size;
+	a.value_size = value_size;
+	a.max_entries = max_entries;
+	a.map_flags = map_flags;
+	return sys_bpf(BPF_MAP_CREATE, &a);
+}
+
+int bh_kbpf_map_update_key(int map_fd, const void *key, const void *value, uint64_t flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	a.key = (uint64_t)(uintptr_t)key;
+	a.value = (uint64_t)(uintptr_t)value;
+	a.flags = flags;
+	return sys_bpf(BPF_MAP_UPDATE_ELEM, &a);
+}
+
+int bh_kbpf_map_lookup_key(int map_fd, const void *key, void *value)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	a.key = (uint64_t)(uintptr_t)key;
+	a.value = (uint64_t)(uintptr_t)value;
+	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+}
+
+int bh_kbpf_map_next_key(int map_fd, const void *key, void *next)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	a.key = (uint64_t)(uintptr_t)key;
+	a.next_key = (uint64_t)(uintptr_t)next;
+	return sys_bpf(BPF_MAP_GET_NEXT_KEY, &a);
+}
+
+int bh_kbpf_map_freeze(int map_fd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	return sys_bpf(BPF_MAP_FREEZE, &a);
+}
+
+int bh_kbpf_prog_load(uint32_t prog_type, const struct bpfhost_insn *insns, size_t insn_cnt,
+		      const char *license, uint32_t log_level, char *log, size_t log_sz)
+{
 	union bpf_attr a;
 
 	if (insn_cnt > UINT32_MAX || log_sz > UINT32_MAX)
 		return -E2BIG;
 	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_XDP;
+	a.prog_type = prog_type;
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = (uint32_t)insn_cnt;
-	a.license = (uint64_t)(uintptr_t)license;
+	a.license = (uint64_t)(uintptr_t)(license ? license : "");
 	if (log_level && log && log_sz) {
 		log[0] = '\0';
 		a.log_level = log_level;
@@ -85,6 +141,12 @@ int bh_kbpf_prog_load_xdp(const struct bpfhost_insn *insns, size_t insn_cnt, uin
 		a.log_size = (uint32_t)log_sz;
 	}
 	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
+int bh_kbpf_prog_load_xdp(const struct bpfhost_insn *insns, size_t insn_cnt, uint32_t log_level,
+			  char *log, size_t log_sz)
+{
+	return bh_kbpf_prog_load(BPF_PROG_TYPE_XDP, insns, insn_cnt, "GPL", log_level, log, log_sz);
 }
 
 int bh_kbpf_test_run(int prog_fd, struct bh_kbpf_run *run)

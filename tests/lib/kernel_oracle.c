@@ -108,8 +108,7 @@ static bool is_trace_line(const char *s, size_t n)
 	return i > 0 && i < n && s[i] == ':';
 }
 
-/* The verifier's reason: the last line of its log that is not trace. */
-static void verifier_reason(const char *log, char *out, size_t out_sz)
+void bh_koracle_verifier_reason(const char *log, char *out, size_t out_sz)
 {
 	const char *end = log + strlen(log), *best = NULL;
 	size_t best_len = 0;
@@ -175,7 +174,7 @@ static int kernel_load(struct bh_koracle *o, const struct bpfhost_insn *body, si
 			snprintf(reason, reason_sz, "refused only without a log: %s",
 				 strerror(-fd));
 		} else {
-			verifier_reason(o->vlog, reason, reason_sz);
+			bh_koracle_verifier_reason(o->vlog, reason, reason_sz);
 		}
 	}
 	free(p);

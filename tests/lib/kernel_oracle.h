@@ -103,6 +103,9 @@ int bh_koracle_compare(struct bh_koracle *o, FILE *out, const char *name,
 struct bpfhost_vm *bh_koracle_user_load(const struct bpfhost_insn *body, size_t cnt, char *log,
 					size_t log_sz);
 
+/* The Linux verifier's reason: the last line of its log that is not trace. */
+void bh_koracle_verifier_reason(const char *log, char *out, size_t out_sz);
+
 /*
  * "kernel oracle: N programs compared, N agree, N mismatch, N refused by
  * kernel (reasons...)", prefixed by label, then the known divergences if
