@@ -153,6 +153,18 @@ static void note_reason(struct bh_koracle *o, const char *reason)
 	o->reasons[o->nreasons++].count = 1;
 }
 
+struct bpfhost_insn *bh_koracle_wrap_xdp(const struct bpfhost_insn *body, size_t cnt, int map_fd,
+					 size_t *out_cnt)
+{
+	struct bpfhost_insn *p = wrapped(body, cnt, KWRAP_LEN);
+
+	if (!p)
+		return NULL;
+	kernel_wrap(p, map_fd);
+	*out_cnt = cnt + KWRAP_LEN;
+	return p;
+}
+
 /* Program fd, or -errno with the verifier's reason in reason. */
 static int kernel_load(struct bh_koracle *o, const struct bpfhost_insn *body, size_t cnt,
 		       char *reason, size_t reason_sz)

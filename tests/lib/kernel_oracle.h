@@ -103,6 +103,15 @@ int bh_koracle_compare(struct bh_koracle *o, FILE *out, const char *name,
 struct bpfhost_vm *bh_koracle_user_load(const struct bpfhost_insn *body, size_t cnt, char *log,
 					size_t log_sz);
 
+/*
+ * The whole XDP program the kernel loads for a body: the oracle's prolog
+ * and epilog, r0 stored into element 0 of the 8-byte array map map_fd
+ * (a kernel or a bpfhost map fd: the same program loads into either).
+ * malloc'ed, *out_cnt instructions; NULL on ENOMEM.
+ */
+struct bpfhost_insn *bh_koracle_wrap_xdp(const struct bpfhost_insn *body, size_t cnt, int map_fd,
+					 size_t *out_cnt);
+
 /* The Linux verifier's reason: the last line of its log that is not trace. */
 void bh_koracle_verifier_reason(const char *log, char *out, size_t out_sz);
 
