@@ -10,8 +10,9 @@
  *     of the file ("diverges": a reproducer of a known kernel bug);
  *  2. random straight-line and branching bodies from tests/lib/kernel_gen.c,
  *     deterministic from BH_ORACLE_SEED (printed, fixed by default);
- *  3. the C examples as ELF objects, once they exist (see the marked place
- *     below).
+ *  3. the C examples as whole XDP programs from their ELF objects, in
+ *     test_kernel_oracle_examples.c; the accept/refuse agreement of the two
+ *     verifiers is recorded by test_kernel_oracle_verdicts.c.
  * The comparing tests skip with one line when the kernel cannot serve as
  * oracle (not root, bpf() refused, no ISA v4); BH_KERNEL_ORACLE=require
  * turns that skip into a failure. The generator and the .s files are also
@@ -457,13 +458,6 @@ TEST(kernel_oracle_random)
 	bh_koracle_summary(&o, stdout, label);
 	bh_koracle_close(&o);
 }
-
-/*
- * Corpus 3, the C examples: when the examples (examples/, *.bpf.o) exist, their programs join
- * here as ELF objects (opened with the object API, bodies taken per program).
- * Whole XDP programs join once the verifier's Linux context views exist;
- * see docs/kernel-oracle.md.
- */
 
 /* ---- the oracle itself: it must see a difference and a refusal ---- */
 
