@@ -138,6 +138,23 @@ all: $(EXAMPLE_OBJS) $(EXAMPLE_USER)
 .PHONY: examples
 # ---- end of examples -------------------------------------------------------
 
+# ---- verifier soundness fuzzer ---------------------------------------------
+# $(BUILD)/tests/vfuzz (tests/vfuzz/*.c): random programs for a given time;
+# run for 60 s by tests/run.sh (tier vfuzz), as long as asked by
+# `make fuzz-verifier [SECONDS=600]`.
+VFUZZ := $(BUILD)/tests/vfuzz
+VFUZZ_OBJS := $(call obj,$(sort $(wildcard tests/vfuzz/*.c)) tests/lib/vfuzz.c \
+	tests/unit/test_verifier_util.c)
+VFUZZ_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS),600)
+$(VFUZZ): $(VFUZZ_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(VFUZZ_OBJS) $(LIB_A) $(LDLIBS)
+tests: $(VFUZZ)
+fuzz-verifier: $(VFUZZ)
+	$(VFUZZ) --seconds $(VFUZZ_SECONDS)
+.PHONY: fuzz-verifier
+# ---- end of verifier soundness fuzzer --------------------------------------
+
 # libFuzzer targets need clang. The library is built once more with
 # -fsanitize=fuzzer-no-link (coverage) + ASan/UBSan into its own archive, and
 # each target links only the objects it uses from it.

@@ -10,6 +10,8 @@
 #   fuzz  `make fuzz` with clang into build/fuzz, then each target for
 #         BH_FUZZ_SECONDS (default 15) over its seed corpus in
 #         tests/fuzz/corpus/<target>/; skipped when clang/libFuzzer is missing
+#   vfuzz $BUILD/tests/vfuzz: verifier soundness fuzzer for BH_VFUZZ_SECONDS
+#         (default 60; BH_VFUZZ_SEED replays a seed)
 # Each tier ends with "N passed, N failed, N skipped"; a tier that crashes,
 # times out or prints no such line counts as one failure. The last line is
 # the sum over all tiers; the exit status is non-zero if anything failed.
@@ -20,7 +22,8 @@ BUILD=${BUILD:-build}
 CC=${CC:-cc}
 SANITIZE=${SANITIZE:-}
 FUZZ_SECONDS=${BH_FUZZ_SECONDS:-15}
-TIERS=${BH_TIERS:-unit cli fuzz}
+VFUZZ_SECONDS=${BH_VFUZZ_SECONDS:-60}
+TIERS=${BH_TIERS:-unit cli fuzz vfuzz}
 # generous per-tier limit: a hang must not stall CI
 TIER_TIMEOUT=${BH_TIER_TIMEOUT:-900}
 
@@ -156,6 +159,17 @@ if wanted fuzz; then
 	export FUZZ_SECONDS
 	export -f fuzz_tier
 	run_tier fuzz bash -c fuzz_tier
+fi
+
+# ---- verifier soundness fuzzer ----
+if wanted vfuzz; then
+	if [ -x "$BUILD/tests/vfuzz" ]; then
+		UBSAN_OPTIONS=print_stacktrace=1 run_tier vfuzz "$BUILD/tests/vfuzz" \
+			--seconds "$VFUZZ_SECONDS" ${BH_VFUZZ_SEED:+--seed "$BH_VFUZZ_SEED"}
+	else
+		echo "== tier vfuzz: $BUILD/tests/vfuzz is missing (counted as 1 failure)"
+		add_counts 0 1 0
+	fi
 fi
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

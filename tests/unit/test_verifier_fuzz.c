@@ -1,288 +1,61 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small soundness fuzzer for the verifier (deterministic, a few seconds).
- *
- * Random programs over the "mem:4096" test type (r1 = one page of memory
- * between two PROT_NONE guard pages, r2 = 4096) mix ALU operations, loads
- * and stores through r1, r10 and derived pointers at offsets near the
- * boundaries, forward conditional jumps, counted loops and calls of a
- * small function that reads through its argument.
- * Every accepted program runs in the interpreter on several memory
- * contents: it must not fault (a fault is a verifier bug; under ASan the
- * interpreter's stack is checked too) and its r0 must lie in the range the
- * verifier computed. BH_VERIFIER_FUZZ_ITERS sets the number of programs.
+ * A small soundness fuzzer for the verifier (deterministic, a few seconds):
+ * random programs over guarded memory from tests/lib/vfuzz.c; every
+ * accepted program runs in the interpreter on several memory contents and
+ * must neither fault (a fault is a verifier bug; under ASan the
+ * interpreter's stack is checked too) nor return an r0 outside the range
+ * the verifier computed. BH_VERIFIER_FUZZ_ITERS sets the number of
+ * programs; the time-bounded fuzzer is tests/vfuzz (make fuzz-verifier).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "../lib/harness.h"
-#include "test_verifier_util.h"
-
-#define PAGE 4096
-#define MAXI 96
-#define MAXF 8 /* the function's slots */
-
-static uint64_t rs;
-
-static uint64_t rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
-static unsigned pick(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
-
-static int16_t edge_off_(void);
-
-/* Mostly offsets valid for r1/r3 (memory) or r4/r10 (stack), sometimes edges. */
-static int16_t off_for(uint8_t base)
-{
-	if (pick(10) < 3)
-		return edge_off_();
-	if (base == 10)
-		return (int16_t)(-8 * (int)(1 + pick(8)));
-	if (base == 4)
-		return (int16_t)(8 * (int)pick(8));
-	return (int16_t)pick(4088);
-}
-
-static int16_t edge_off_(void)
-{
-	static const int16_t offs[] = { 0,    1,    4,	  7,	8,    -1,   -4,	  -8,	-16, -512,
-					-511, -505, -504, 4088, 4089, 4092, 4095, 4096, 16,  24 };
-	return offs[pick(sizeof(offs) / sizeof(offs[0]))];
-}
-
-static int32_t edge_imm(void)
-{
-	static const int32_t imms[] = { 0,   1,	   2,	       3,
-					7,   8,	   15,	       16,
-					255, 4088, 4095,       4096,
-					-1,  -8,   0x7fffffff, (int32_t)0x80000000,
-					63,  64,   511,	       512 };
-	return pick(3) ? imms[pick(sizeof(imms) / sizeof(imms[0]))] : (int32_t)rnd();
-}
-
-#define INSN(c, d, s, o, i) ((struct bpfhost_insn){ (c), (d), (s), (o), (i) })
-
-static const uint8_t alu_ops[] = { 0x07, 0x0f, 0x17, 0x1f, 0x27, 0x2f, 0x47, 0x4f, 0x57,
-				   0x5f, 0x67, 0x77, 0x97, 0xa7, 0xaf, 0xb7, 0xbf, 0xc7,
-				   0x04, 0x0c, 0x54, 0x74, 0xb4, 0xbc, 0x87 };
-static const uint8_t ldx_ops[] = { 0x61, 0x69, 0x71, 0x79, 0x81, 0x89, 0x91 };
-static const uint8_t st_ops[] = { 0x62, 0x6a, 0x72, 0x7a };
-static const uint8_t stx_ops[] = { 0x63, 0x6b, 0x73, 0x7b };
-static const uint8_t jmp_ops[] = { 0x15, 0x1d, 0x25, 0x2d, 0x35, 0x3d, 0x45, 0x55, 0x65,
-				   0xa5, 0xad, 0xb5, 0xc5, 0x16, 0x26, 0xa6, 0xb6 };
-
-static const uint8_t bases[] = { 1, 3, 4, 10 };
-
-/* r0 and r5 are scratch; r2 is the length; r1, r3, r4 pointers (sometimes overwritten) */
-static uint8_t reg(void)
-{
-	static const uint8_t regs[] = { 0, 0, 5, 5, 2, 3, 4, 1 };
-
-	return regs[pick(sizeof(regs))];
-}
-
-/* A random body of n slots ending in exit; forward jumps only, plus loops. */
-static size_t gen(struct bpfhost_insn *p, size_t n)
-{
-	size_t k = 0, i;
-
-	size_t ncalls = 0, calls[8];
-
-	p[k++] = INSN(0xb7, 0, 0, 0, 0);
-	p[k++] = INSN(0xb7, 5, 0, 0, 0);
-	p[k++] = INSN(0xbf, 6, 1, 0, 0);  /* r6 = r1 (kept across calls) */
-	p[k++] = INSN(0xbf, 3, 1, 0, 0);  /* r3 = r1 */
-	p[k++] = INSN(0xbf, 4, 10, 0, 0); /* r4 = r10 */
-	p[k++] = INSN(0x07, 4, 0, 0, -64);
-	for (i = 1; i <= 8; i++) /* the top 64 bytes of the stack are initialised */
-		p[k++] = INSN(0x7a, 10, 0, (int16_t)(-8 * (int)i), (int32_t)i);
-	while (k < n - 8) {
-		unsigned what = pick(12);
-
-		switch (what) {
-		case 0:
-		case 1:
-		case 2: {
-			uint8_t op = alu_ops[pick(sizeof(alu_ops))];
-
-			p[k++] = INSN(op, reg(), (op & 8) ? reg() : 0,
-				      (op == 0x97 && pick(4) == 0) ? 1 : 0,
-				      ((op & 8) || op == 0x87) ? 0 : edge_imm());
-			break;
-		}
-		case 3:
-		case 4: { /* load through r1, r3 (mem), r4, r10 (stack) */
-			uint8_t b = bases[pick(4)];
-
-			p[k++] = INSN(ldx_ops[pick(sizeof(ldx_ops))], reg(), b, off_for(b), 0);
-			break;
-		}
-		case 5: {
-			uint8_t b = bases[pick(4)];
-
-			p[k++] = INSN(st_ops[pick(sizeof(st_ops))], b, 0, off_for(b), edge_imm());
-			break;
-		}
-		case 6: {
-			uint8_t b = bases[pick(4)];
-
-			p[k++] = INSN(stx_ops[pick(sizeof(stx_ops))], b, reg(), off_for(b), 0);
-			break;
-		}
-		case 7: { /* bounded index into memory: r5 = val & mask; r3 = r1 + r5 */
-			p[k++] = INSN(0x57, 5, 0, 0, (int32_t)(pick(2) ? 0xfff : 0x1fff));
-			p[k++] = INSN(0xbf, 3, 1, 0, 0);
-			p[k++] = INSN(0x0f, 3, 5, 0, 0);
-			break;
-		}
-		case 8:
-		case 9: { /* forward conditional jump */
-			uint8_t op = jmp_ops[pick(sizeof(jmp_ops))];
-			int16_t off = (int16_t)(1 + pick(6));
-
-			p[k++] = INSN(op, reg(), (op & 8) ? reg() : 0, off,
-				      (op & 8) ? 0 : edge_imm());
-			break;
-		}
-		case 10: { /* counted loop: r5 = 0; loop: r0 += r5; r5 += 1; if r5 < N goto loop */
-			int32_t cnt = (int32_t)pick(20);
-
-			p[k++] = INSN(0xb7, 5, 0, 0, 0);
-			p[k++] = INSN(0x0f, 0, 5, 0, 0);
-			p[k++] = INSN(0x07, 5, 0, 0, 1);
-			p[k++] = INSN(0xa5, 5, 0, -3, cnt);
-			break;
-		}
-		case 11:
-			if (ncalls < 8 && pick(2)) { /* call the function; r1..r5 come back unset */
-				calls[ncalls++] = k;
-				p[k++] = INSN(0x85, 0, 1, 0, 0);
-				p[k++] = INSN(0xbf, 1, 6, 0, 0);
-				p[k++] = INSN(0xbf, 3, 6, 0, 0);
-				p[k++] = INSN(0xbf, 4, 10, 0, 0);
-				p[k++] = INSN(0xb7, 5, 0, 0, 0);
-				p[k++] = INSN(0xb7, 2, 0, 0, PAGE);
-				break;
-			}
-			/* fall through */
-		default: /* pointer bumps */
-			p[k++] = INSN(0x07, (uint8_t)(3 + pick(2)), 0, 0, edge_off_());
-			break;
-		}
-	}
-	/* clamp jump targets into the body, before the final exit */
-	for (i = 0; i < k; i++) {
-		uint8_t cls = p[i].code & 7;
-
-		if ((cls == 5 || cls == 6) && p[i].off > 0 && i + 1 + (size_t)p[i].off >= k)
-			p[i].off = (int16_t)(k - i - 1);
-	}
-	p[k++] = INSN(0x95, 0, 0, 0, 0);
-	if (ncalls) {
-		/* the function: r0 = r2 op imm, a read through r1 (the memory, if passed) */
-		size_t f = k;
-
-		p[k++] = INSN(0xbf, 0, 2, 0, 0);
-		static const uint8_t kops[] = { 0x07, 0x17, 0x27, 0x47, 0x57, 0x77, 0xa7, 0x04 };
-
-		p[k++] = INSN(kops[pick(sizeof(kops))], 0, 0, 0, edge_imm());
-		p[k++] = INSN(ldx_ops[pick(sizeof(ldx_ops))], 5, 1, off_for(1), 0);
-		p[k++] = INSN(0x0f, 0, 5, 0, 0);
-		p[k++] = INSN(0x95, 0, 0, 0, 0);
-		for (i = 0; i < ncalls; i++)
-			p[calls[i]].imm = (int32_t)(f - calls[i] - 1);
-	}
-	return k;
-}
-
-static uint8_t *guarded_page(void)
-{
-	uint8_t *m =
-		mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (m == MAP_FAILED)
-		return NULL;
-	mprotect(m, PAGE, PROT_NONE);
-	mprotect(m + 2 * PAGE, PAGE, PROT_NONE);
-	return m + PAGE;
-}
+#include "../lib/vfuzz.h"
 
 TEST(verifier_soundness_fuzz)
 {
 	const char *env = getenv("BH_VERIFIER_FUZZ_ITERS");
 	long iters = env ? strtol(env, NULL, 10) : 3000, it;
-	static const struct bpfhost_helper_def helpers[] = { { 5, "identity", NULL } };
-	struct bpfhost_insn p[MAXI + MAXF + 8];
-	uint8_t *mem = guarded_page();
-	long accepted = 0, runs = 0, refusals[BH_VR__COUNT] = { 0 };
-	int k;
+	struct bpfhost_insn p[VFUZZ_PROG_MAX];
+	uint8_t *mem = vfuzz_page();
+	struct vfuzz_stats st = { 0 };
 	struct vt_run *r = malloc(sizeof(*r));
+	int k;
 
-	(void)helpers;
 	if (!mem || !r) {
 		free(r);
+		vfuzz_page_free(mem);
 		SKIP("cannot map guard pages");
 	}
-	rs = 0x9e3779b97f4a7c15ull;
+	vfuzz_seed(0x9e3779b97f4a7c15ull);
 	for (it = 0; it < iters; it++) {
-		size_t cnt = gen(p, 16 + pick(MAXI - 16));
-		BPFHOST_OPTS_INIT(bpfhost_vm_opts, o);
-		struct bpfhost_vm *vm;
-		int c;
+		size_t cnt = vfuzz_gen_any(p);
+		uint64_t r0;
+		enum vfuzz_outcome out = vfuzz_check(p, cnt, mem, r, &st, &r0);
 
-		vt_verify_insns(p, cnt, "mem:4096", 0, r);
-		if (r->err)
-			refusals[r->res.rule < BH_VR__COUNT ? r->res.rule : 0]++;
-		if (r->err && getenv("BH_VERIFIER_FUZZ_SHOW") && it < 3) {
+		if (out == VFUZZ_REFUSED && getenv("BH_VERIFIER_FUZZ_SHOW") && it < 3) {
 			printf("%s\n", r->res.summary);
 			bpfhost_disasm_fprint(stdout, p, cnt, BPFHOST_DISASM_LINUX);
 		}
-		if (r->err) {
-			vt_run_free(r);
-			continue;
+		CHECK_MSG(out != VFUZZ_LOAD_ERROR, "program %ld accepted but not loadable", it);
+		CHECK_MSG(out != VFUZZ_RUN_ERROR, "program %ld accepted but its run failed", it);
+		if (out == VFUZZ_R0_RANGE) {
+			bh_test_fail(__FILE__, __LINE__,
+				     "program %ld: r0 0x%llx outside the verifier's range (%s)", it,
+				     (unsigned long long)r0, r->res.summary);
+			bpfhost_disasm_fprint(stderr, p, cnt, BPFHOST_DISASM_UBPF);
 		}
-		accepted++;
-		vm = bpfhost_vm__load(p, cnt, &o);
-		CHECK_MSG(vm != NULL, "program %ld accepted but not loadable", it);
-		for (c = 0; vm && c < 3; c++) {
-			uint64_t r0 = 0;
-			size_t j;
-
-			for (j = 0; j < PAGE; j++)
-				mem[j] = (uint8_t)(c == 0 ? 0 : c == 1 ? 0xff : rnd());
-			CHECK_EQ(bpfhost_vm__run(vm, (uint64_t)(uintptr_t)mem, PAGE, &r0), 0);
-			runs++;
-			if (!bh_scalar_contains(&r->res.r0, r0)) {
-				bh_test_fail(__FILE__, __LINE__,
-					     "program %ld: r0 0x%llx outside the verifier's range "
-					     "(%s)",
-					     it, (unsigned long long)r0, r->res.summary);
-				bpfhost_disasm_fprint(stderr, p, cnt, BPFHOST_DISASM_UBPF);
-				break;
-			}
-		}
-		bpfhost_vm__free(vm);
 		vt_run_free(r);
 	}
 	printf("verifier fuzz: %ld programs, %ld accepted (%.1f%%), %ld runs, no faults\n", iters,
-	       accepted, iters ? 100.0 * (double)accepted / (double)iters : 0.0, runs);
+	       st.accepted, iters ? 100.0 * (double)st.accepted / (double)iters : 0.0, st.runs);
 	if (getenv("BH_VERIFIER_FUZZ_SHOW"))
 		for (k = 0; k < BH_VR__COUNT; k++)
-			if (refusals[k])
-				printf("  %-16s %ld\n", bh_vrule_name(k), refusals[k]);
-	CHECK(accepted > iters / 20);
-	munmap(mem - PAGE, 3 * PAGE);
+			if (st.refusals[k])
+				printf("  %-16s %ld\n", bh_vrule_name(k), st.refusals[k]);
+	CHECK(st.accepted > iters / 20);
+	vfuzz_page_free(mem);
 	free(r);
 }
