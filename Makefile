@@ -153,6 +153,16 @@ tests: $(VFUZZ)
 fuzz-verifier: $(VFUZZ)
 	$(VFUZZ) --seconds $(VFUZZ_SECONDS)
 .PHONY: fuzz-verifier
+# The verifier benchmark (bench/bench_verifier.c) shares the program
+# generators of the unit tests and measures the examples.
+BENCH_OBJS += $(call obj,tests/lib/vgen.c)
+$(BENCH): $(call obj,tests/lib/vgen.c)
+bench: $(EXAMPLE_OBJS)
+# the examples' "xdp" type: the net extension's archive, as in the unit tests
+BENCH_OBJS += $(NET_A)
+$(BENCH): $(NET_A)
+$(BENCH): private ALL_LDFLAGS += -Wl,-u,bpfhost_net_extension
+$(BENCH): private LDLIBS += -lpcap
 # ---- end of verifier soundness fuzzer --------------------------------------
 
 # libFuzzer targets need clang. The library is built once more with
