@@ -116,8 +116,10 @@ int main(int argc, char **argv)
 
 		if (sigsetjmp(fault_jmp, 1)) {
 			faults++;
-			snprintf(what, sizeof(what), "signal %d while running an accepted program",
-				 (int)fault_sig);
+			snprintf(
+				what, sizeof(what),
+				"signal %d (a memory fault) while verifying or running the program",
+				(int)fault_sig);
 			report(seed, n, what, p, cnt);
 			vt_run_free(r);
 			continue;
