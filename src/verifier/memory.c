@@ -376,11 +376,15 @@ static int stack_read(struct bh_venv *env, uint32_t regno, const struct bh_reg *
 	err = stack_check_read(env, regno, f, lo, hi, false);
 	if (err)
 		return err;
+	/*
+	 * Only ZERO bytes give a known 0: pruning compares them exactly. A
+	 * narrower read of a spilled constant would depend on the spill's
+	 * value, which precision tracking does not follow through a read of
+	 * another width (a pruned path could hold another value there).
+	 */
 	for (a = lo; a < hi && zero; a++) {
 		s = slot_at(f, a, &b);
-		zero = s->kind[b] == BH_SB_ZERO ||
-		       (s->kind[b] == BH_SB_SPILL && bh_scalar_is_const(&s->spill.s) &&
-			!((s->spill.s.var.value >> (8 * b)) & 0xff));
+		zero = s->kind[b] == BH_SB_ZERO;
 	}
 	if (zero && !var)
 		bh_reg_const(out, 0);
