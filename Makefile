@@ -59,6 +59,9 @@ BENCH := $(BUILD)/bench/bench
 # Extensions shipped in the tree, each built like a third-party one.
 include $(wildcard extensions/*/build.mk)
 
+# `make` alone builds `all`, whatever rules included fragments define first.
+.DEFAULT_GOAL := all
+
 .PHONY: all check bench demo fuzz format format-check clean deps tests
 all: $(LIB_A) $(LIB_SO) $(CLI) $(PLUGIN)
 

@@ -128,9 +128,10 @@ static int ptr_adjust(struct bh_venv *env, struct bh_reg *r, const struct bh_reg
 
 		if (c < -BH_MAX_VAR_OFF || c > BH_MAX_VAR_OFF)
 			return bh_verr(env, -EACCES, BH_VR_PTR_UNBOUNDED, regs, NULL,
-				       "adding %lld to a pointer: the offset is out of the range "
+				       "%s %lld %s a pointer: the offset is out of the range "
 				       "the verifier tracks (+-%lld)",
-				       (long long)(sub ? -c : c), (long long)BH_MAX_VAR_OFF);
+				       sub ? "subtracting" : "adding", (long long)c,
+				       sub ? "from" : "to", (long long)BH_MAX_VAR_OFF);
 		off = (int64_t)ptr->off + (sub ? -c : c);
 		if (off < -BH_MAX_VAR_OFF || off > BH_MAX_VAR_OFF)
 			return bh_verr(env, -EACCES, BH_VR_PTR_UNBOUNDED, regs, NULL,

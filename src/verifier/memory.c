@@ -137,12 +137,12 @@ static void break_spill(struct bh_slot *s)
 
 	if (s->kind[0] != BH_SB_SPILL)
 		return;
-	if (s->spill.type != BH_RT_SCALAR)
-		k = BH_SB_INVALID; /* never hand out parts of an address */
-	else if (bh_scalar_is_const(&s->spill.s) && s->spill.s.var.value == 0)
-		k = BH_SB_ZERO;
-	else
-		k = BH_SB_MISC;
+	/*
+	 * Never hand out parts of an address. A spilled scalar's bytes become
+	 * plain data even when it was 0: ZERO bytes read back as a known 0,
+	 * and precision tracking cannot follow that back to the spilled value.
+	 */
+	k = s->spill.type != BH_RT_SCALAR ? BH_SB_INVALID : BH_SB_MISC;
 	for (b = 0; b < s->spill_size; b++)
 		s->kind[b] = k;
 	s->spill_size = 0;
@@ -323,7 +323,12 @@ static int stack_write(struct bh_venv *env, uint32_t regno, const struct bh_reg 
 	}
 	{
 		uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
-		bool zero = bh_scalar_is_const(&val->s) && !(val->s.var.value & mask);
+		/*
+		 * ZERO bytes (read back as a known 0 at any width) only from an
+		 * immediate 0: a register's 0 is a value precision tracking
+		 * would have to follow through reads of other widths.
+		 */
+		bool zero = vregno < 0 && bh_scalar_is_const(&val->s) && !(val->s.var.value & mask);
 		unsigned b;
 		struct bh_slot *s;
 
