@@ -363,27 +363,35 @@ struct bpfhost_map *bpfhost_object__find_map_by_name(const struct bpfhost_object
 	return NULL;
 }
 
+/*
+ * Index after prev in an object's array base[0..n) of elem-byte entries
+ * (prev NULL: 0); -EINVAL when prev is not an entry of that array.
+ */
+static int next_index(const void *prev, const void *base, size_t elem, size_t n, size_t *i)
+{
+	uintptr_t p = (uintptr_t)prev, b = (uintptr_t)base;
+
+	if (!prev) {
+		*i = 0;
+	} else {
+		if (p < b || p >= b + n * elem || (p - b) % elem)
+			return -EINVAL;
+		*i = (p - b) / elem + 1;
+	}
+	return *i < n ? 0 : -ENOENT;
+}
+
 struct bpfhost_program *bpfhost_object__next_program(const struct bpfhost_object *obj,
 						     struct bpfhost_program *prev)
 {
 	size_t i;
+	int err = !obj || (prev && prev->obj != obj)
+			  ? -EINVAL
+			  : next_index(prev, obj->progs, sizeof(*obj->progs), obj->spec->nr_progs,
+				       &i);
 
-	if (!obj) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (!prev) {
-		i = 0;
-	} else {
-		if (prev->obj != obj || prev < obj->progs ||
-		    prev >= obj->progs + obj->spec->nr_progs) {
-			errno = EINVAL;
-			return NULL;
-		}
-		i = (size_t)(prev - obj->progs) + 1;
-	}
-	if (i >= obj->spec->nr_progs) {
-		errno = ENOENT;
+	if (err) {
+		errno = -err;
 		return NULL;
 	}
 	return &obj->progs[i];
@@ -393,23 +401,12 @@ struct bpfhost_map *bpfhost_object__next_map(const struct bpfhost_object *obj,
 					     struct bpfhost_map *prev)
 {
 	size_t i;
+	int err = !obj || (prev && prev->obj != obj)
+			  ? -EINVAL
+			  : next_index(prev, obj->maps, sizeof(*obj->maps), obj->spec->nr_maps, &i);
 
-	if (!obj) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (!prev) {
-		i = 0;
-	} else {
-		if (prev->obj != obj || prev < obj->maps ||
-		    prev >= obj->maps + obj->spec->nr_maps) {
-			errno = EINVAL;
-			return NULL;
-		}
-		i = (size_t)(prev - obj->maps) + 1;
-	}
-	if (i >= obj->spec->nr_maps) {
-		errno = ENOENT;
+	if (err) {
+		errno = -err;
 		return NULL;
 	}
 	return &obj->maps[i];

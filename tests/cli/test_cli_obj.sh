@@ -25,102 +25,12 @@ trap 'rm -rf "$T"' EXIT
 # pinned maps of these tests live here, never in the system pin root
 export BPFHOST_PIN_ROOT=$T/pins
 
-passed=0
-failed=0
-skipped=0
-cur=""
-cur_fail=0
-cur_skip=""
-
-fail() {
-	echo "  FAIL $cur: $*"
-	cur_fail=$((cur_fail + 1))
-}
-
-skip() {
-	cur_skip="$*"
-}
-
-# run ARGS...: run bpfhost; sets $out, $err, $rc
-run() {
-	"$BPFHOST" "$@" >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # run with the sample extension loaded
 runx() {
 	run --ext "$SAMPLE_SO" "$@"
-}
-
-expect_ok() {
-	if [ "$rc" -ne 0 ]; then
-		fail "expected success, got exit $rc (stderr: $err)"
-	fi
-}
-
-# a clean failure: status 1, "Error: ..." on stderr, nothing on stdout
-expect_error() { # [substring]
-	if [ "$rc" -eq 0 ]; then
-		fail "expected failure, got exit 0 (stdout: $out)"
-	elif [ "$rc" -ge 128 ]; then
-		fail "crashed with exit $rc (stderr: $err)"
-	elif [ "${err#Error: }" = "$err" ]; then
-		fail "stderr does not start with 'Error: ': $err"
-	elif [ -n "$out" ]; then
-		fail "failure printed to stdout: $out"
-	elif [ $# -gt 0 ] && [[ "$err" != *"$1"* ]]; then
-		fail "error does not mention '$1': $err"
-	fi
-}
-
-# the same failure in JSON mode: {"error": ...} on stdout, stderr empty
-expect_json_error() { # substring
-	if [ "$rc" -eq 0 ] || [ "$rc" -ge 128 ]; then
-		fail "expected a clean failure, got exit $rc"
-	fi
-	expect_json
-	contains "$(json_get "$out" 'j["error"]')" "$1" "JSON error"
-	equals "$err" "" "stderr in JSON mode"
-}
-
-contains() { # haystack needle what
-	if [[ "$1" != *"$2"* ]]; then
-		fail "$3 does not contain '$2': $1"
-	fi
-}
-
-not_contains() { # haystack needle what
-	if [[ "$1" == *"$2"* ]]; then
-		fail "$3 contains '$2': $1"
-	fi
-}
-
-equals() { # got want what
-	if [ "$1" != "$2" ]; then
-		fail "$3: got '$1', want '$2'"
-	fi
-}
-
-have_python() {
-	command -v python3 >/dev/null 2>&1
-}
-
-# json_get JSON EXPR: evaluate a python expression on the parsed value j
-json_get() {
-	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" \
-		2>/dev/null
-}
-
-expect_json() { # valid JSON on stdout
-	if ! python3 -c 'import json,sys; json.loads(sys.stdin.read())' <<<"$out" 2>/dev/null; then
-		fail "stdout is not valid JSON: $out"
-	fi
-}
-
-hex() { # file -> "b7 00 ..."
-	od -An -v -tx1 "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'
 }
 
 # ---- fixtures ----
@@ -982,25 +892,4 @@ if [ ! -x "$BPFHOST" ]; then
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
-	name=${t#test_}
-	if [ -n "$FILTER" ] && [[ "$name" != *"$FILTER"* ]]; then
-		continue
-	fi
-	cur=$name
-	cur_fail=0
-	cur_skip=""
-	"$t"
-	if [ "$cur_fail" -gt 0 ]; then
-		echo "FAIL $name ($cur_fail checks failed)"
-		failed=$((failed + 1))
-	elif [ -n "$cur_skip" ]; then
-		echo "  SKIP $name: $cur_skip"
-		skipped=$((skipped + 1))
-	else
-		[ -n "${VERBOSE:-}" ] && echo "ok   $name"
-		passed=$((passed + 1))
-	fi
-done
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+run_tests

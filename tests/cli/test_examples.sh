@@ -20,41 +20,9 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export BPFHOST_PIN_ROOT=$T/pins
 
-passed=0
-failed=0
-skipped=0
-cur=""
-cur_fail=0
-cur_skip=""
-
-fail() {
-	echo "  FAIL $cur: $*"
-	cur_fail=$((cur_fail + 1))
-}
-
-skip() {
-	cur_skip="$*"
-}
-
-# run ARGS...: bpfhost with the net extension; sets $out, $err, $rc
-run() {
-	"$BPFHOST" --ext "$NET" "$@" >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
-expect_ok() {
-	[ "$rc" -eq 0 ] || fail "expected success, got exit $rc (stderr: $err)"
-}
-
-contains() { # haystack needle what
-	[[ "$1" == *"$2"* ]] || fail "$3 does not contain '$2': $1"
-}
-
-equals() { # got want what
-	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
-}
+BPFHOST_ARGS=(--ext "$NET")
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 retval() {
 	sed -n 's/^Return value: \([0-9]*\),.*/\1/p' <<<"$out"
@@ -260,21 +228,4 @@ if [ ! -x "$BPFHOST" ] || [ ! -e "$NET" ]; then
 	exit 1
 fi
 NO_RUNS=$(why_no_runs)
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
-	[ -n "$FILTER" ] && [[ "$t" != *"$FILTER"* ]] && continue
-	cur=$t
-	cur_fail=0
-	cur_skip=""
-	$t
-	if [ "$cur_fail" -gt 0 ]; then
-		failed=$((failed + 1))
-	elif [ -n "$cur_skip" ]; then
-		echo "  SKIP $t: $cur_skip"
-		skipped=$((skipped + 1))
-	else
-		[ -n "${VERBOSE:-}" ] && echo "  ok   $t"
-		passed=$((passed + 1))
-	fi
-done
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+run_tests
