@@ -146,7 +146,7 @@ all: $(EXAMPLE_OBJS) $(EXAMPLE_USER)
 # run for 60 s by tests/run.sh (tier vfuzz), as long as asked by
 # `make fuzz-verifier [SECONDS=600]`.
 VFUZZ := $(BUILD)/tests/vfuzz
-VFUZZ_OBJS := $(call obj,$(sort $(wildcard tests/vfuzz/*.c)) tests/lib/vfuzz.c \
+VFUZZ_OBJS := $(call obj,$(sort $(wildcard tests/vfuzz/*.c tests/lib/vfuzz*.c)) \
 	tests/unit/test_verifier_util.c)
 VFUZZ_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS),600)
 $(VFUZZ): $(VFUZZ_OBJS) $(LIB_A)

@@ -122,7 +122,8 @@ int bh_call_bpf_func(void *ctx, uint64_t fn, uint64_t a1, uint64_t a2, uint64_t 
 	if (st->cb_depth >= BH_MAX_CB_DEPTH)
 		return -E2BIG;
 	st->cb_depth++;
-	err = bh_interp_run(vm, (uint64_t)(uintptr_t)ctx, (uint64_t)(uintptr_t)args, ret, NULL);
+	err = bh_interp_run(vm, (uint64_t)(uintptr_t)ctx, (uint64_t)(uintptr_t)args, ret, NULL,
+			    NULL);
 	st->cb_depth--;
 	return err;
 }

@@ -140,7 +140,7 @@ int bh_run_chain(struct bh_exec_state *st, const struct bh_prog *prog, void *ctx
 	for (;;) {
 		st->prog = prog;
 		st->tail_next = NULL;
-		err = bh_interp_run(prog->vm, (uint64_t)(uintptr_t)ctx, 0, ret, NULL);
+		err = bh_interp_run(prog->vm, (uint64_t)(uintptr_t)ctx, 0, ret, NULL, NULL);
 		if (unlikely(err) || likely(!st->tail_next))
 			break;
 		prog = st->tail_next;

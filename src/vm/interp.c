@@ -258,7 +258,7 @@ struct frame {
 	}
 
 int bh_interp_run(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_t *ret,
-		  const void *const **labels)
+		  const void *const **labels, uint64_t *stack_top)
 {
 #ifndef BH_DISPATCH_SWITCH
 	static const void *const table[BH_OP__COUNT] = {
@@ -288,7 +288,9 @@ int bh_interp_run(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_
 	reg[2] = r2;
 	reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
 	/* main frame at the top; each local call moves r10 down one frame */
-	reg[10] = (uint64_t)(uintptr_t)&stack[BPFHOST_MAX_CALL_DEPTH * BPFHOST_STACK_SIZE / 8];
+	reg[10] = (uint64_t)(uintptr_t)(stack_top ? stack_top
+						  : &stack[BPFHOST_MAX_CALL_DEPTH *
+							   BPFHOST_STACK_SIZE / 8]);
 	ip = vm->code;
 
 #ifdef BH_DISPATCH_SWITCH

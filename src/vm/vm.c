@@ -96,7 +96,7 @@ static int prepare(struct bpfhost_vm *vm, const int16_t *ops, struct bh_log *log
 	const void *const *labels = NULL;
 	size_t i;
 
-	bh_interp_run(NULL, 0, 0, NULL, &labels);
+	bh_interp_run(NULL, 0, 0, NULL, &labels, NULL);
 	for (i = 0; i < vm->insn_cnt; i++) {
 		const struct bpfhost_insn *in = &vm->insns[i];
 		struct bh_dinsn *d = &vm->code[i];
@@ -219,7 +219,15 @@ int bpfhost_vm__run(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint6
 {
 	if (!vm || !ret)
 		return -EINVAL;
-	return bh_interp_run(vm, r1, r2, ret, NULL);
+	return bh_interp_run(vm, r1, r2, ret, NULL, NULL);
+}
+
+int bh_vm_run_on_stack(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_t *ret,
+		       uint64_t *stack_top)
+{
+	if (!vm || !ret)
+		return -EINVAL;
+	return bh_interp_run(vm, r1, r2, ret, NULL, stack_top);
 }
 
 size_t bpfhost_vm__insn_cnt(const struct bpfhost_vm *vm)

@@ -47,9 +47,19 @@ struct bpfhost_vm {
  * The interpreter. With vm == NULL it only stores its dispatch table (one
  * entry per enum bh_op) into *labels and returns 0; this is how the loader
  * learns the label addresses for computed-goto dispatch.
+ *
+ * stack_top: NULL runs on the interpreter's own stack (8 frames of 512 bytes
+ * in its C frame); otherwise r10 of the main frame starts there and each
+ * local call moves it down 512 bytes, so the caller provides
+ * 512 * (deepest frame + 1) bytes below it (the verifier soundness fuzzer
+ * puts guard pages around them).
  */
 int bh_interp_run(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_t *ret,
-		  const void *const **labels);
+		  const void *const **labels, uint64_t *stack_top);
+
+/* bpfhost_vm__run() on a caller-provided stack (see bh_interp_run). */
+int bh_vm_run_on_stack(const struct bpfhost_vm *vm, uint64_t r1, uint64_t r2, uint64_t *ret,
+		       uint64_t *stack_top);
 
 bpfhost_helper_fn bh_vm_find_helper(const struct bpfhost_vm *vm, uint64_t id);
 

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Random programs for the verifier soundness fuzzer and the check of one
- * program (see vfuzz.h). Programs mix ALU operations, loads and stores
- * through r1, r10 and derived pointers at offsets near the boundaries,
- * forward conditional jumps, counted loops and calls of a small function
- * that reads through its argument.
+ * Random programs for the verifier soundness fuzzer (see vfuzz.h): the
+ * generator's random numbers, the "mem" kind and the choice of a kind.
+ * "mem" programs mix ALU operations, loads and stores through r1, r10 and
+ * derived pointers at offsets near the boundaries, forward conditional
+ * jumps, counted loops and calls of a small function that reads through its
+ * argument. The "xdp" kinds are in vfuzz_xdp.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "vfuzz.h"
 
@@ -28,9 +28,18 @@ uint64_t vfuzz_rnd(void)
 	return rs;
 }
 
-static unsigned pick(unsigned n)
+unsigned vfuzz_pick(unsigned n)
 {
 	return (unsigned)(vfuzz_rnd() % n);
+}
+
+#define pick vfuzz_pick
+
+const char *vfuzz_kind_name(enum vfuzz_kind kind)
+{
+	static const char *const names[] = { "mem", "xdp", "xdp_md" };
+
+	return kind < VFUZZ__KINDS ? names[kind] : "?";
 }
 
 static int16_t edge_off_(void);
@@ -49,12 +58,13 @@ static int16_t off_for(uint8_t base)
 
 static int16_t edge_off_(void)
 {
-	static const int16_t offs[] = { 0,    1,    4,	  7,	8,    -1,   -4,	  -8,	-16, -512,
-					-511, -505, -504, 4088, 4089, 4092, 4095, 4096, 16,  24 };
+	static const int16_t offs[] = { 0,    1,    4,	  7,	8,    -1,   -4,	  -8,
+					-16,  -512, -511, -505, -504, 4088, 4089, 4092,
+					4095, 4096, 16,	  24,	-513, -516 };
 	return offs[pick(sizeof(offs) / sizeof(offs[0]))];
 }
 
-static int32_t edge_imm(void)
+int32_t vfuzz_edge_imm(void)
 {
 	static const int32_t imms[] = { 0,   1,	   2,	       3,
 					7,   8,	   15,	       16,
@@ -85,8 +95,27 @@ static uint8_t reg(void)
 	return regs[pick(sizeof(regs))];
 }
 
+void vfuzz_fix_jumps(struct bpfhost_insn *p, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		uint8_t cls = p[i].code & 7;
+		size_t t;
+
+		if ((cls != 5 && cls != 6) || p[i].off <= 0 || p[i].code == 0x85)
+			continue;
+		if (i + 1 + (size_t)p[i].off >= k)
+			p[i].off = (int16_t)(k - i - 1);
+		t = i + 1 + (size_t)p[i].off;
+		/* the second slot of an lddw is no target */
+		if (t > 0 && t < k && p[t - 1].code == 0x18)
+			p[i].off = (int16_t)(p[i].off > 1 ? p[i].off - 1 : p[i].off + 1);
+	}
+}
+
 /* A random body of about n slots ending in exit; forward jumps only, plus loops. */
-size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
+size_t vfuzz_gen_mem(struct bpfhost_insn *p, size_t n)
 {
 	size_t k = 0, i;
 
@@ -111,7 +140,7 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 
 			p[k++] = INSN(op, reg(), (op & 8) ? reg() : 0,
 				      (op == 0x97 && pick(4) == 0) ? 1 : 0,
-				      ((op & 8) || op == 0x87) ? 0 : edge_imm());
+				      ((op & 8) || op == 0x87) ? 0 : vfuzz_edge_imm());
 			break;
 		}
 		case 3:
@@ -124,7 +153,8 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 		case 5: {
 			uint8_t b = bases[pick(4)];
 
-			p[k++] = INSN(st_ops[pick(sizeof(st_ops))], b, 0, off_for(b), edge_imm());
+			p[k++] = INSN(st_ops[pick(sizeof(st_ops))], b, 0, off_for(b),
+				      vfuzz_edge_imm());
 			break;
 		}
 		case 6: {
@@ -145,7 +175,7 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 			int16_t off = (int16_t)(1 + pick(6));
 
 			p[k++] = INSN(op, reg(), (op & 8) ? reg() : 0, off,
-				      (op & 8) ? 0 : edge_imm());
+				      (op & 8) ? 0 : vfuzz_edge_imm());
 			break;
 		}
 		case 10: { /* counted loop: r5 = 0; loop: r0 += r5; r5 += 1; if r5 < N goto loop */
@@ -175,12 +205,7 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 		}
 	}
 	/* clamp jump targets into the body, before the final exit */
-	for (i = 0; i < k; i++) {
-		uint8_t cls = p[i].code & 7;
-
-		if ((cls == 5 || cls == 6) && p[i].off > 0 && i + 1 + (size_t)p[i].off >= k)
-			p[i].off = (int16_t)(k - i - 1);
-	}
+	vfuzz_fix_jumps(p, k);
 	p[k++] = INSN(0x95, 0, 0, 0, 0);
 	if (ncalls) {
 		/* the function: r0 = r2 op imm, a read through r1 (the memory, if passed) */
@@ -189,7 +214,7 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 		p[k++] = INSN(0xbf, 0, 2, 0, 0);
 		static const uint8_t kops[] = { 0x07, 0x17, 0x27, 0x47, 0x57, 0x77, 0xa7, 0x04 };
 
-		p[k++] = INSN(kops[pick(sizeof(kops))], 0, 0, 0, edge_imm());
+		p[k++] = INSN(kops[pick(sizeof(kops))], 0, 0, 0, vfuzz_edge_imm());
 		p[k++] = INSN(ldx_ops[pick(sizeof(ldx_ops))], 5, 1, off_for(1), 0);
 		p[k++] = INSN(0x0f, 0, 5, 0, 0);
 		p[k++] = INSN(0x95, 0, 0, 0, 0);
@@ -199,67 +224,13 @@ size_t vfuzz_gen(struct bpfhost_insn *p, size_t n)
 	return k;
 }
 
-uint8_t *vfuzz_page(void)
+void vfuzz_gen_any(struct vfuzz_prog *p)
 {
-	uint8_t *m = mmap(NULL, 3 * VFUZZ_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
+	unsigned k = pick(3);
 
-	if (m == MAP_FAILED)
-		return NULL;
-	mprotect(m, VFUZZ_PAGE, PROT_NONE);
-	mprotect(m + 2 * VFUZZ_PAGE, VFUZZ_PAGE, PROT_NONE);
-	return m + VFUZZ_PAGE;
-}
-
-size_t vfuzz_gen_any(struct bpfhost_insn *p)
-{
-	return vfuzz_gen(p, 16 + pick(VFUZZ_MAXI - 16));
-}
-
-void vfuzz_page_free(uint8_t *mem)
-{
-	if (mem)
-		munmap(mem - VFUZZ_PAGE, 3 * VFUZZ_PAGE);
-}
-
-enum vfuzz_outcome vfuzz_check(const struct bpfhost_insn *p, size_t cnt, uint8_t *mem,
-			       struct vt_run *r, struct vfuzz_stats *st, uint64_t *bad_r0)
-{
-	BPFHOST_OPTS_INIT(bpfhost_vm_opts, o);
-	enum vfuzz_outcome out = VFUZZ_OK;
-	struct bpfhost_vm *vm;
-	int c;
-
-	st->programs++;
-	*bad_r0 = 0;
-	vt_verify_insns(p, cnt, "mem:4096", 0, r);
-	if (r->err) {
-		st->refusals[r->res.rule < BH_VR__COUNT ? r->res.rule : 0]++;
-		return VFUZZ_REFUSED;
-	}
-	st->accepted++;
-	vm = bpfhost_vm__load(p, cnt, &o);
-	if (!vm) {
-		st->load_errors++;
-		return VFUZZ_LOAD_ERROR;
-	}
-	/* all zero, all ones, random bytes */
-	for (c = 0; c < 3 && out == VFUZZ_OK; c++) {
-		uint64_t r0 = 0;
-		size_t j;
-
-		for (j = 0; j < VFUZZ_PAGE; j++)
-			mem[j] = (uint8_t)(c == 0 ? 0 : c == 1 ? 0xff : vfuzz_rnd());
-		st->runs++;
-		if (bpfhost_vm__run(vm, (uint64_t)(uintptr_t)mem, VFUZZ_PAGE, &r0)) {
-			st->run_errors++;
-			out = VFUZZ_RUN_ERROR;
-		} else if (!bh_scalar_contains(&r->res.r0, r0)) {
-			st->r0_violations++;
-			*bad_r0 = r0;
-			out = VFUZZ_R0_RANGE;
-		}
-	}
-	bpfhost_vm__free(vm);
-	return out;
+	p->kind = (enum vfuzz_kind)k;
+	if (k == VFUZZ_MEM)
+		p->cnt = vfuzz_gen_mem(p->insns, 16 + pick(VFUZZ_MAXI - 16));
+	else
+		p->cnt = vfuzz_gen_xdp(p->insns, 24 + pick(VFUZZ_MAXI - 24), k == VFUZZ_XDP_MD);
 }

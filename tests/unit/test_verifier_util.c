@@ -67,6 +67,18 @@ static const struct bh_map_def maps[] = {
 	[8] = { BPFHOST_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, "outer" },
 };
 
+const struct bh_map_def *vt_map(int fd)
+{
+	if (fd <= 0 || (size_t)fd >= sizeof(maps) / sizeof(maps[0]))
+		return NULL;
+	return &maps[fd];
+}
+
+const char *vt_rodata(void)
+{
+	return rodata;
+}
+
 static uint64_t identity(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, void *ctx)
 {
 	return r1;
@@ -82,11 +94,36 @@ static const struct bpfhost_helper_proto identity_proto = {
 	.args = { BPFHOST_ARG_ANYTHING },
 };
 
+/*
+ * The "xdp" types also offer packet-changing helpers with the ids and
+ * prototypes of Linux's bpf_xdp_adjust_head/tail. Only the prototypes
+ * matter here: the verifier never calls a helper, and the soundness fuzzer
+ * runs its own functions for these ids.
+ */
+static uint64_t no_call(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, void *ctx)
+{
+	return (uint64_t)-ENOTSUP;
+}
+
+#define ADJUST_PROTO(ID, NAME)                                                         \
+	{                                                                              \
+		.version = BPFHOST_HELPER_PROTO_VERSION,                               \
+		.size = sizeof(struct bpfhost_helper_proto), .id = (ID), .name = NAME, \
+		.fn = no_call, .ret = BPFHOST_RET_INTEGER,                             \
+		.flags = BPFHOST_HELPER_F_CHANGES_PKT_DATA,                            \
+		.args = { BPFHOST_ARG_PTR_TO_CTX, BPFHOST_ARG_ANYTHING },              \
+	}
+static const struct bpfhost_helper_proto adjust_head_proto =
+	ADJUST_PROTO(44, "bpf_xdp_adjust_head");
+static const struct bpfhost_helper_proto adjust_tail_proto =
+	ADJUST_PROTO(65, "bpf_xdp_adjust_tail");
+
 uint32_t vt_budget;
 
 struct vt_cookie {
 	const struct bpfhost_insn *insns;
 	bool conformance;
+	bool packet; /* the type has packet data: the adjust helpers */
 };
 
 static const struct bpfhost_helper_proto *find_helper(void *cookie, uint32_t id)
@@ -97,6 +134,10 @@ static const struct bpfhost_helper_proto *find_helper(void *cookie, uint32_t id)
 		return id == 5 ? &identity_proto : NULL;
 	if (id == 12)
 		return &bh_tail_call_proto;
+	if (c->packet && id == 44)
+		return &adjust_head_proto;
+	if (c->packet && id == 65)
+		return &adjust_tail_proto;
 	return bh_core_helper_find(id);
 }
 
@@ -148,7 +189,7 @@ int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *ty
 		    unsigned log_level, struct vt_run *run)
 {
 	struct bh_verifier_input in;
-	struct vt_cookie c = { insns, false };
+	struct vt_cookie c = { insns, false, false };
 	struct bh_log log = BH_LOG_INIT;
 
 	memset(run, 0, sizeof(*run));
@@ -170,10 +211,12 @@ int vt_verify_insns(const struct bpfhost_insn *insns, size_t cnt, const char *ty
 		in.ret_min = 0;
 		in.ret_max = 1;
 	} else if (!strcmp(type, "xdp")) {
+		c.packet = true;
 		in.ctx = &xdp_desc;
 		in.ret_min = 0;
 		in.ret_max = 4;
 	} else if (!strcmp(type, "xdp_md")) {
+		c.packet = true;
 		in.ctx = &xdp_md_desc;
 		in.ret_min = 0;
 		in.ret_max = 4;

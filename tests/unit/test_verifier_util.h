@@ -20,8 +20,10 @@
  *   5 prog array "jmp" x 4           6 queue "q" value 8
  *   7 single-entry array "glob" value 32 (for map_value lddw)
  *   8 array of maps "outer" x 2, inner maps like map 1
- * Helpers: the runtime's core helpers and bpf_tail_call; in "mem"/"none"
- * types, helper 5 is the conformance suite's identity (ANYTHING -> INTEGER).
+ * Helpers: the runtime's core helpers and bpf_tail_call; "xdp" and "xdp_md"
+ * add bpf_xdp_adjust_head (44) and bpf_xdp_adjust_tail (65) (ctx, delta;
+ * they change packet data); in "mem"/"none" types, helper 5 is the
+ * conformance suite's identity (ANYTHING -> INTEGER).
  */
 #ifndef BH_TEST_VERIFIER_UTIL_H
 #define BH_TEST_VERIFIER_UTIL_H
@@ -51,6 +53,10 @@ struct vt_maps {
 };
 int vt_verify_with(const struct bpfhost_insn *insns, size_t cnt, const char *type,
 		   const struct vt_maps *m, struct vt_run *run);
+/* Map N of the list above (NULL if none); the 16 value bytes of map 4. */
+const struct bh_map_def *vt_map(int fd);
+const char *vt_rodata(void);
+
 /* Instruction budget for the next verifications (0: the default). */
 extern uint32_t vt_budget;
 
