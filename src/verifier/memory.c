@@ -72,7 +72,12 @@ static int check_bounds(struct bh_venv *env, uint32_t regno, const struct bh_reg
 			p->type == BH_RT_PKT ? env->cur->pkt_range : env->cur->meta_range;
 		bool ok = lo >= 0 && hi <= st_range;
 
-		if (!ok && p->id)
+		/*
+		 * A pointer with a variable offset: range > 0 proves that its
+		 * bytes up to off + range exist (jmp.c never records 0, so 0
+		 * proves nothing, not even bytes in front of the pointer).
+		 */
+		if (!ok && p->id && p->range > 0)
 			ok = lo >= 0 && (int64_t)p->off + k + (int64_t)size <= (int64_t)p->range;
 		if (ok)
 			return 0;
