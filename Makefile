@@ -158,8 +158,8 @@ fuzz-verifier: $(VFUZZ)
 .PHONY: fuzz-verifier
 # The verifier benchmark (bench/bench_verifier.c) shares the program
 # generators of the unit tests and measures the examples.
-BENCH_OBJS += $(call obj,tests/lib/vgen.c)
-$(BENCH): $(call obj,tests/lib/vgen.c)
+BENCH_OBJS += $(call obj,tests/lib/vgen.c tests/unit/test_verifier_util.c)
+$(BENCH): $(call obj,tests/lib/vgen.c tests/unit/test_verifier_util.c)
 bench: $(EXAMPLE_OBJS)
 # the examples' "xdp" type: the net extension's archive, as in the unit tests
 BENCH_OBJS += $(NET_A)

@@ -2,7 +2,8 @@
 /*
  * Verifier benchmarks: verification time (median of BENCH_RUNS runs) and
  * peak state memory per program, for generated straight-line and branching
- * programs of 1k, 10k and 100k instructions (tests/lib/vgen.c) and for the
+ * programs of 1k, 10k and 100k instructions (tests/lib/vgen.c, under the
+ * "ctx" and "xdp" context descriptors of tests/unit/test_verifier_util.c) and for the
  * example objects (the .bpf.o files in $BUILD/examples, loaded through the object API;
  * the time and memory are the ones the runtime records at load).
  * Target (issue #5): <= 10 ms per 1,000 instructions on straight-line and
@@ -21,35 +22,13 @@
 #include "runtime/runtime.h"
 #include "verifier/verifier.h"
 #include "../tests/lib/vgen.h"
+#include "../tests/unit/test_verifier_util.h"
 #include "bench.h"
 
 #define TARGET_MS_PER_1K 10.0
 
 /* The net extension (type "xdp" of the examples), linked in when built. */
 const struct bpfhost_extension_desc *bpfhost_net_extension(void) __attribute__((weak));
-
-/* "ctx": 32 bytes, any r0 */
-static const struct bpfhost_ctx_desc ctx_desc = {
-	.version = BPFHOST_CTX_DESC_VERSION,
-	.size = sizeof(struct bpfhost_ctx_desc),
-	.ctx_size = 32,
-	.data_off = -1,
-	.data_end_off = -1,
-	.data_meta_off = -1,
-};
-
-/* XDP-like: u64 data @0, data_end @8, data_meta @16, u32 @24, @28, @32 (writable) */
-static const struct bpfhost_ctx_range xdp_writable[] = { { 32, 4 } };
-static const struct bpfhost_ctx_desc xdp_desc = {
-	.version = BPFHOST_CTX_DESC_VERSION,
-	.size = sizeof(struct bpfhost_ctx_desc),
-	.ctx_size = 40,
-	.data_off = 0,
-	.data_end_off = 8,
-	.data_meta_off = 16,
-	.writable = xdp_writable,
-	.nr_writable = 1,
-};
 
 static const struct bpfhost_helper_proto *no_helper(void *cookie, uint32_t id)
 {
@@ -222,8 +201,8 @@ BENCH_GROUP(verifier)
 	       "1,000 insns, memory linear in size\n",
 	       TARGET_MS_PER_1K);
 	for (i = 0; i < 3; i++)
-		bench_generated("straight", vgen_straight, sizes[i], &ctx_desc, 1, 0);
+		bench_generated("straight", vgen_straight, sizes[i], vt_ctx_desc("ctx"), 1, 0);
 	for (i = 0; i < 3; i++)
-		bench_generated("branchy", vgen_branchy, sizes[i], &xdp_desc, 0, 4);
+		bench_generated("branchy", vgen_branchy, sizes[i], vt_ctx_desc("xdp"), 0, 4);
 	bench_examples();
 }

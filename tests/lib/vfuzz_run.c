@@ -180,14 +180,13 @@ static void bug(enum vfuzz_outcome what, const char *fmt, ...)
 }
 
 /* read / write exactly n bytes (a guard page or ASan catches a wrong n) */
-static uint64_t touch_read(uint64_t addr, uint64_t n)
+static void touch_read(uint64_t addr, uint64_t n)
 {
 	const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)addr;
-	uint64_t i, sum = 0;
+	uint64_t i;
 
 	for (i = 0; i < n; i++)
-		sum += p[i];
-	return sum;
+		(void)p[i];
 }
 
 static void touch_write(uint64_t addr, uint64_t n)
@@ -227,14 +226,12 @@ static bool is_kv_map(const struct vf_map *m, const char *helper)
 #define HELPER(name)                                                                          \
 	static uint64_t name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, \
 			     void *ctx)
-#define UNUSED_ARGS(...) (void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)ctx
 
 HELPER(h_lookup)
 {
 	const struct vf_map *m = map_of(r1, "map_lookup_elem");
 	uint32_t key;
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m || !is_kv_map(m, "map_lookup_elem"))
 		return 0;
@@ -258,7 +255,6 @@ HELPER(h_update)
 {
 	const struct vf_map *m = map_of(r1, "map_update_elem");
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m || !is_kv_map(m, "map_update_elem"))
 		return (uint64_t)-EINVAL;
@@ -273,7 +269,6 @@ HELPER(h_delete)
 {
 	const struct vf_map *m = map_of(r1, "map_delete_elem");
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m || !is_kv_map(m, "map_delete_elem"))
 		return (uint64_t)-EINVAL;
@@ -285,7 +280,6 @@ HELPER(h_push)
 {
 	const struct vf_map *m = map_of(r1, "map_push_elem");
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m || !map_type_is(m, BPFHOST_MAP_TYPE_QUEUE, BPFHOST_MAP_TYPE_STACK, "map_push_elem"))
 		return (uint64_t)-EINVAL;
@@ -306,13 +300,11 @@ static uint64_t pop_peek(uint64_t r1, uint64_t r2, const char *helper)
 
 HELPER(h_pop)
 {
-	UNUSED_ARGS();
 	return pop_peek(r1, r2, "map_pop_elem");
 }
 
 HELPER(h_peek)
 {
-	UNUSED_ARGS();
 	return pop_peek(r1, r2, "map_peek_elem");
 }
 
@@ -320,7 +312,6 @@ HELPER(h_ringbuf_output)
 {
 	const struct vf_map *m = map_of(r1, "ringbuf_output");
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m ||
 	    !map_type_is(m, BPFHOST_MAP_TYPE_RINGBUF, BPFHOST_MAP_TYPE_RINGBUF, "ringbuf_output"))
@@ -334,7 +325,6 @@ HELPER(h_reserve)
 	const struct vf_map *m = map_of(r1, "ringbuf_reserve");
 	unsigned i;
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	if (!m ||
 	    !map_type_is(m, BPFHOST_MAP_TYPE_RINGBUF, BPFHOST_MAP_TYPE_RINGBUF, "ringbuf_reserve"))
@@ -371,21 +361,18 @@ static void release(uint64_t rec, const char *helper)
 
 HELPER(h_submit)
 {
-	UNUSED_ARGS();
 	release(r1, "ringbuf_submit");
 	return 0;
 }
 
 HELPER(h_discard)
 {
-	UNUSED_ARGS();
 	release(r1, "ringbuf_discard");
 	return 0;
 }
 
 HELPER(h_trace_printk)
 {
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	touch_read(r1, r2);
 	return r2;
@@ -396,7 +383,6 @@ HELPER(h_strncmp)
 	const volatile char *s2 = (const volatile char *)(uintptr_t)r3;
 	size_t i;
 
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	touch_read(r1, r2);
 	for (i = 0; s2[i]; i++) /* up to the NUL the verifier proved */
@@ -406,7 +392,6 @@ HELPER(h_strncmp)
 
 HELPER(h_random)
 {
-	UNUSED_ARGS();
 	cur->helper_calls++;
 	return run_rnd();
 }
@@ -463,13 +448,11 @@ static uint64_t adjust(uint64_t r1, uint64_t r2, bool head, const char *helper)
 
 HELPER(h_adjust_head)
 {
-	UNUSED_ARGS();
 	return adjust(r1, r2, true, "bpf_xdp_adjust_head");
 }
 
 HELPER(h_adjust_tail)
 {
-	UNUSED_ARGS();
 	return adjust(r1, r2, false, "bpf_xdp_adjust_tail");
 }
 

@@ -67,6 +67,17 @@ static const struct bh_map_def maps[] = {
 	[8] = { BPFHOST_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, "outer" },
 };
 
+const struct bpfhost_ctx_desc *vt_ctx_desc(const char *type)
+{
+	if (!strcmp(type, "ctx") || !strcmp(type, "ret01"))
+		return &ctx_desc;
+	if (!strcmp(type, "xdp"))
+		return &xdp_desc;
+	if (!strcmp(type, "xdp_md"))
+		return &xdp_md_desc;
+	return NULL;
+}
+
 const struct bh_map_def *vt_map(int fd)
 {
 	if (fd <= 0 || (size_t)fd >= sizeof(maps) / sizeof(maps[0]))

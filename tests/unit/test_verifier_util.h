@@ -53,6 +53,8 @@ struct vt_maps {
 };
 int vt_verify_with(const struct bpfhost_insn *insns, size_t cnt, const char *type,
 		   const struct vt_maps *m, struct vt_run *run);
+/* The context descriptor of a test type with a context, or NULL. */
+const struct bpfhost_ctx_desc *vt_ctx_desc(const char *type);
 /* Map N of the list above (NULL if none); the 16 value bytes of map 4. */
 const struct bh_map_def *vt_map(int fd);
 const char *vt_rodata(void);
